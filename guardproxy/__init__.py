@@ -1,0 +1,3 @@
+"""guardproxy: a guardrail reverse proxy for LLM APIs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,578 @@
+"""The audit writer: one hash chain of JSONL records per writer, with rotation and fsync.
+
+Every append links the new record to the previous one (``prev_hash``) and seals it with
+its own ``hash``, so an edited, removed or reordered record breaks the chain where it
+happened. Appends are serialised, and all file I/O runs in one dedicated thread that
+owns the file state; the event loop only hands records over and gets stored ones back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import IO, Any, Literal, TypeVar
+
+from guardproxy.audit.record import (
+    GENESIS_HASH,
+    RESERVED_FIELDS,
+    audit_file_name,
+    canonical_json,
+    check_chain_id,
+    is_hex64,
+    parse_audit_file_name,
+    record_hash,
+)
+from guardproxy.errors import GuardProxyError
+
+if sys.platform != "win32":
+    import fcntl
+
+log = logging.getLogger(__name__)
+
+FsyncMode = Literal["always", "interval", "never"]
+_FSYNC_MODES: tuple[FsyncMode, ...] = ("always", "interval", "never")
+_READ_CHUNK = 64 * 1024
+_T = TypeVar("_T")
+
+
+class AuditWriteError(GuardProxyError):
+    """An audit record could not be written; the decision it describes is not on disk."""
+
+
+def _describe(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+class AuditWriter:
+    """Appends decision records to ``audit-{chain_id}-{n:06d}.jsonl`` files in ``directory``.
+
+    ``fsync``: ``always`` makes each record durable before ``append`` returns;
+    ``interval`` syncs at most ``fsync_interval_s`` after a write (a crash can lose that
+    much, never corrupt earlier records); ``never`` leaves it to the operating system.
+    A file holds at most ``max_file_bytes`` unless a single record is larger.
+
+    One writer per chain: ``start`` takes an exclusive lock on the chain, so a second
+    process configured with the same chain id fails at startup instead of forking it.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        chain_id: str,
+        max_file_bytes: int = 64 * 1024 * 1024,
+        fsync: FsyncMode = "interval",
+        fsync_interval_s: float = 1.0,
+        index_size: int = 10_000,
+    ) -> None:
+        self._chain_id = check_chain_id(chain_id)
+        if max_file_bytes < 1:
+            raise ValueError(f"max_file_bytes must be at least 1, got {max_file_bytes}")
+        if fsync not in _FSYNC_MODES:
+            raise ValueError(f"fsync must be one of {', '.join(_FSYNC_MODES)}, got {fsync!r}")
+        if not fsync_interval_s > 0:
+            raise ValueError(f"fsync_interval_s must be positive, got {fsync_interval_s}")
+        if index_size < 0:
+            raise ValueError(f"index_size must be 0 or more, got {index_size}")
+        self._directory = Path(directory)
+        self._max_file_bytes = max_file_bytes
+        self._fsync_mode: FsyncMode = fsync
+        self._fsync_interval_s = fsync_interval_s
+        self._index_size = index_size
+
+        self.write_errors: int = 0
+        """Appends (and background syncs) that failed; exported as a metric."""
+
+        # Event-loop side.
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=f"guardproxy-audit-{self._chain_id}"
+        )
+        self._append_lock = asyncio.Lock()
+        self._started = False
+        self._closed = False
+        self._sync_timer: asyncio.TimerHandle | None = None
+
+        # Owned by the I/O thread; the event loop only reads _path.
+        self._file: IO[bytes] | None = None
+        self._lock_file: IO[bytes] | None = None
+        self._path: Path | None = None
+        self._number = 1
+        self._size = 0
+        self._seq = 0
+        self._prev_hash = GENESIS_HASH
+        self._dirty = False
+        self._damaged = False
+        self._io_closed = False
+        self._index: OrderedDict[str, tuple[Path, int, int]] = OrderedDict()
+
+    @property
+    def chain_id(self) -> str:
+        return self._chain_id
+
+    @property
+    def directory(self) -> Path:
+        return self._directory
+
+    @property
+    def path(self) -> Path:
+        """The file the next record goes to (after ``start``)."""
+        if self._path is None:
+            raise RuntimeError("the audit writer has not been started")
+        return self._path
+
+    # ------------------------------------------------------------------ event loop side
+
+    async def _in_thread(self, fn: Callable[..., _T], *args: Any) -> _T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, fn, *args)
+
+    async def start(self) -> None:
+        """Create the directory and continue this chain where its files end, if any."""
+        if self._closed:
+            raise RuntimeError("the audit writer is closed")
+        if self._started:
+            raise RuntimeError("the audit writer is already started")
+        try:
+            await self._in_thread(self._start_sync)
+        except OSError as exc:
+            raise AuditWriteError(
+                f"cannot open audit chain {self._chain_id} in {self._directory}: "
+                f"{_describe(exc)}; check that the directory exists and is writable"
+            ) from exc
+        self._started = True
+
+    async def append(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Add ``chain``, ``seq``, ``prev_hash`` and ``hash``, write one line, return it.
+
+        ``record`` needs a string ``id`` (the decision id) and must not carry the fields
+        the writer sets. Once handed over, a record is written even if the caller is
+        cancelled. Raises ``AuditWriteError`` when it cannot be written, ``ValueError``
+        or ``TypeError`` when it is not a valid record.
+        """
+        decision_id = record.get("id")
+        if not isinstance(decision_id, str) or not decision_id:
+            raise ValueError("an audit record needs a non-empty string 'id'")
+        reserved = sorted(RESERVED_FIELDS.intersection(record))
+        if reserved:
+            raise ValueError(f"audit record {decision_id} sets fields the writer owns: {reserved}")
+        if not self._started:
+            raise RuntimeError("call start() before append()")
+        if self._closed:
+            self.write_errors += 1
+            raise AuditWriteError(f"audit record {decision_id} not written: the writer is closed")
+        loop = asyncio.get_running_loop()
+        async with self._append_lock:
+            future = loop.run_in_executor(self._executor, self._append_sync, dict(record))
+            # Cancelling the caller must not drop a decision that was already handed over.
+            stored = await asyncio.shield(future)
+        if self._fsync_mode == "interval" and self._sync_timer is None and not self._closed:
+            self._sync_timer = loop.call_later(self._fsync_interval_s, self._on_sync_timer)
+        return stored
+
+    def _on_sync_timer(self) -> None:
+        self._sync_timer = None
+        if self._closed:
+            return
+        with contextlib.suppress(RuntimeError):  # the executor is shutting down
+            self._executor.submit(self._sync_sync)
+
+    async def get(self, decision_id: str) -> dict[str, Any] | None:
+        """The latest stored record with this decision id, or ``None``.
+
+        Recent records of this writer come from an in-memory index; older ones, and
+        those of other chains in the same directory, from a scan in a separate thread so
+        that a lookup never holds up appends.
+        """
+        if self._started and not self._closed:
+            with contextlib.suppress(RuntimeError):  # closed meanwhile: fall back to scan
+                hit, record = await self._in_thread(self._lookup_sync, decision_id)
+                if hit:
+                    return record
+        return await asyncio.to_thread(
+            find_record, self._directory, decision_id, prefer_chain=self._chain_id
+        )
+
+    async def close(self) -> None:
+        """Wait for pending appends, sync and close the file, stop the thread. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._sync_timer is not None:
+            self._sync_timer.cancel()
+            self._sync_timer = None
+        async with self._append_lock:
+            if self._started:
+                try:
+                    await self._in_thread(self._close_sync)
+                except OSError as exc:
+                    self.write_errors += 1
+                    log.error(
+                        "audit chain %s: closing %s failed: %s",
+                        self._chain_id,
+                        self._path,
+                        _describe(exc),
+                    )
+        await asyncio.to_thread(self._executor.shutdown, True)
+
+    # ------------------------------------------------------------------ I/O thread side
+
+    def _start_sync(self) -> None:
+        self._directory.mkdir(parents=True, exist_ok=True)
+        self._lock_chain()
+        try:
+            self._resume_chain()
+        except BaseException:
+            self._close_sync()
+            self._io_closed = False
+            raise
+
+    def _resume_chain(self) -> None:
+        numbers = sorted(
+            parsed[1]
+            for name in os.listdir(self._directory)
+            if (parsed := parse_audit_file_name(name)) is not None and parsed[0] == self._chain_id
+        )
+        if not numbers:
+            self._open(1, create=True)
+            return
+        for number in reversed(numbers):
+            path = self._directory / audit_file_name(self._chain_id, number)
+            last_line = self._cut_torn_tail(path)
+            if last_line is not None:
+                self._continue_after(path, last_line)
+                break
+        self._open(numbers[-1], create=False)
+
+    def _lock_chain(self) -> None:
+        if sys.platform == "win32":  # pragma: no cover - the proxy runs on POSIX systems
+            return
+        lock_path = self._directory / f"audit-{self._chain_id}.lock"
+        lock_file = open(lock_path, "ab")  # noqa: SIM115 - held until close
+        try:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock_file.close()
+            raise AuditWriteError(
+                f"audit chain {self._chain_id} in {self._directory} is already being written "
+                "by another writer; give each worker process its own chain id"
+            ) from None
+        except OSError:
+            lock_file.close()
+            raise
+        self._lock_file = lock_file
+
+    def _cut_torn_tail(self, path: Path) -> bytes | None:
+        """Move an incomplete last line aside; return the last complete line, if any.
+
+        A crash in the middle of a write leaves a line without its newline. Those bytes
+        are not part of the chain, but they are evidence, so they go to a sidecar file.
+        """
+        with open(path, "r+b") as f:
+            size = f.seek(0, os.SEEK_END)
+            end = _after_last_newline(f, size)
+            if end < size:
+                sidecar = _torn_sidecar_path(path, end)
+                f.seek(end)
+                with open(sidecar, "xb") as out:
+                    shutil.copyfileobj(f, out)
+                    out.flush()
+                    os.fsync(out.fileno())
+                f.truncate(end)
+                f.flush()
+                os.fsync(f.fileno())
+                log.warning(
+                    "audit chain %s: %s ended with %d bytes of an interrupted write; moved "
+                    "them to %s and continuing from the last complete record",
+                    self._chain_id,
+                    path.name,
+                    size - end,
+                    sidecar.name,
+                )
+            if end == 0:
+                return None
+            start = _after_last_newline(f, end - 1)
+            f.seek(start)
+            return f.read(end - start)
+
+    def _continue_after(self, path: Path, line: bytes) -> None:
+        try:
+            last = json.loads(line)
+        except ValueError:
+            last = None
+        if (
+            not isinstance(last, dict)
+            or last.get("chain") != self._chain_id
+            or not isinstance(last.get("seq"), int)
+            or isinstance(last.get("seq"), bool)
+            or not is_hex64(last.get("hash"))
+        ):
+            raise AuditWriteError(
+                f"cannot continue audit chain {self._chain_id}: the last line of {path} is "
+                "not a record of this chain; run `guardproxy audit verify` on the directory, "
+                "then move the damaged file aside or use another chain id"
+            )
+        try:
+            sealed = record_hash(last) == last["hash"]
+        except (TypeError, ValueError):
+            sealed = False
+        if not sealed:
+            # Refusing to start would stop the service; verify still reports this record.
+            log.error(
+                "audit chain %s: the last record of %s (id %s) does not match its hash; "
+                "continuing the chain after it, run `guardproxy audit verify`",
+                self._chain_id,
+                path.name,
+                last.get("id"),
+            )
+        self._seq = last["seq"] + 1
+        self._prev_hash = last["hash"]
+
+    def _open(self, number: int, *, create: bool) -> None:
+        path = self._directory / audit_file_name(self._chain_id, number)
+        new_file = open(path, "xb" if create else "ab", buffering=0)  # noqa: SIM115
+        try:
+            size = os.fstat(new_file.fileno()).st_size
+            if create and self._fsync_mode != "never":
+                _fsync_directory(self._directory)
+        except OSError:
+            new_file.close()
+            raise
+        old_file, self._file = self._file, new_file
+        self._path, self._number, self._size = path, number, size
+        self._dirty = False
+        if old_file is not None:
+            with contextlib.suppress(OSError):
+                old_file.close()
+
+    def _current_file(self) -> IO[bytes]:
+        if self._file is None:
+            raise OSError(f"{self._path} is not open")
+        return self._file
+
+    def _rotate(self) -> None:
+        if self._fsync_mode != "never":
+            # The previous file is complete on disk before the next one refers to it.
+            os.fsync(self._current_file().fileno())
+        self._open(self._number + 1, create=True)
+
+    def _write_line(self, data: bytes) -> None:
+        """The one place record bytes reach the file."""
+        file = self._current_file()
+        view = memoryview(data)
+        while view:
+            written = file.write(view)
+            if not written:
+                raise OSError(f"short write to {self._path}")
+            view = view[written:]
+
+    def _append_sync(self, record: dict[str, Any]) -> dict[str, Any]:
+        decision_id = record["id"]
+        if self._io_closed:
+            self.write_errors += 1
+            raise AuditWriteError(f"audit record {decision_id} not written: the writer is closed")
+        record["chain"] = self._chain_id
+        record["seq"] = self._seq
+        record["prev_hash"] = self._prev_hash
+        digest = hashlib.sha256(canonical_json(record)).hexdigest()
+        record["hash"] = digest
+        line = canonical_json(record) + b"\n"
+        try:
+            if self._damaged or self._file is None:
+                self._restore_tail()
+            if self._size > 0 and self._size + len(line) > self._max_file_bytes:
+                self._rotate()
+        except OSError as exc:
+            self.write_errors += 1
+            raise AuditWriteError(
+                f"audit record {decision_id} not written: cannot open the next file of "
+                f"chain {self._chain_id}: {_describe(exc)}"
+            ) from exc
+        offset = self._size
+        try:
+            self._write_line(line)
+            if self._fsync_mode == "always":
+                os.fsync(self._current_file().fileno())
+        except OSError as exc:
+            self.write_errors += 1
+            # Cut a partial line now so the next record does not start in its middle.
+            self._damaged = True
+            with contextlib.suppress(OSError):
+                self._restore_tail()
+            raise AuditWriteError(
+                f"audit record {decision_id} not written to {self._path}: {_describe(exc)}"
+            ) from exc
+        self._size += len(line)
+        self._seq += 1
+        self._prev_hash = digest
+        self._dirty = self._fsync_mode != "always"
+        if self._index_size and self._path is not None:
+            self._index[decision_id] = (self._path, offset, len(line))
+            self._index.move_to_end(decision_id)
+            if len(self._index) > self._index_size:
+                self._index.popitem(last=False)
+        stored: dict[str, Any] = json.loads(line)
+        return stored
+
+    def _restore_tail(self) -> None:
+        """Reopen the current file and cut it back to the end of the last good record."""
+        if self._path is None:
+            raise RuntimeError("the audit writer has not been started")
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
+            self._file = None
+        f = open(self._path, "ab", buffering=0)  # noqa: SIM115
+        try:
+            if os.fstat(f.fileno()).st_size != self._size:
+                f.truncate(self._size)
+                os.fsync(f.fileno())
+        except OSError:
+            f.close()
+            raise
+        self._file = f
+        self._damaged = False
+
+    def _sync_sync(self) -> None:
+        if not self._dirty or self._file is None:
+            return
+        try:
+            os.fsync(self._file.fileno())
+        except OSError as exc:
+            self.write_errors += 1
+            log.error(
+                "audit chain %s: fsync of %s failed: %s", self._chain_id, self._path, _describe(exc)
+            )
+            return
+        self._dirty = False
+
+    def _lookup_sync(self, decision_id: str) -> tuple[bool, dict[str, Any] | None]:
+        entry = self._index.get(decision_id)
+        if entry is None:
+            return False, None
+        path, offset, length = entry
+        try:
+            with open(path, "rb") as f:
+                f.seek(offset)
+                record = json.loads(f.read(length))
+        except (OSError, ValueError):
+            return False, None  # moved or damaged since: let the scan decide
+        if not isinstance(record, dict) or record.get("id") != decision_id:
+            return False, None
+        return True, record
+
+    def _close_sync(self) -> None:
+        self._io_closed = True
+        try:
+            if self._file is not None:
+                if self._fsync_mode != "never" and not self._damaged:
+                    os.fsync(self._file.fileno())
+                self._file.close()
+        finally:
+            self._file = None
+            if self._lock_file is not None:
+                self._lock_file.close()  # releases the chain lock
+                self._lock_file = None
+
+
+def find_record(
+    directory: Path, decision_id: str, *, prefer_chain: str | None = None
+) -> dict[str, Any] | None:
+    """Scan the audit files in ``directory`` for the latest record with ``decision_id``.
+
+    Files of ``prefer_chain`` are searched first, newest first, then every other chain's
+    (each worker process writes its own chain, and a lookup may land on any worker).
+    Blocking: run it in a thread.
+    """
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return None
+    own: list[tuple[int, Path]] = []
+    others: list[tuple[float, Path]] = []
+    for name in names:
+        parsed = parse_audit_file_name(name)
+        if parsed is None:
+            continue
+        path = directory / name
+        if parsed[0] == prefer_chain:
+            own.append((parsed[1], path))
+        else:
+            with contextlib.suppress(OSError):
+                others.append((path.stat().st_mtime, path))
+    ordered = [p for _, p in sorted(own, reverse=True)] + [
+        p for _, p in sorted(others, reverse=True)
+    ]
+    # Records are canonical JSON, so the top-level id appears as exactly these bytes.
+    needle = b'"id":' + json.dumps(decision_id, ensure_ascii=False).encode("utf-8")
+    for path in ordered:
+        found = _scan_file(path, needle, decision_id)
+        if found is not None:
+            return found
+    return None
+
+
+def _scan_file(path: Path, needle: bytes, decision_id: str) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = None
+    try:
+        with open(path, "rb") as f:
+            for line in f:
+                if not line.endswith(b"\n"):
+                    break  # a write in progress or a torn tail
+                if needle not in line:
+                    continue
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict) and record.get("id") == decision_id:
+                    found = record
+    except OSError:
+        return None
+    return found
+
+
+def _after_last_newline(f: IO[bytes], end: int) -> int:
+    """The offset just after the last ``\\n`` before ``end``, or 0 if there is none."""
+    pos = end
+    while pos > 0:
+        step = min(_READ_CHUNK, pos)
+        pos -= step
+        f.seek(pos)
+        chunk = f.read(step)
+        newline = chunk.rfind(b"\n")
+        if newline >= 0:
+            return pos + newline + 1
+    return 0
+
+
+def _torn_sidecar_path(path: Path, offset: int) -> Path:
+    # The same offset can be torn twice (the next write starts where the torn one did).
+    candidate = path.with_name(f"{path.name}.{offset}.torn")
+    attempt = 1
+    while candidate.exists():
+        attempt += 1
+        candidate = path.with_name(f"{path.name}.{offset}.{attempt}.torn")
+    return candidate
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes a new file's directory entry durable; not every platform can open a directory.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)

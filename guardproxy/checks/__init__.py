@@ -1,0 +1,1 @@
+"""Checks: small, pure units that read text and context and return findings."""

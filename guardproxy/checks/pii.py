@@ -1,0 +1,260 @@
+"""The `pii` check: personal data found by presidio, with a redaction per finding.
+
+Analysis runs through the offloader (a pool of worker processes in the server); this
+module never imports presidio, so loading a policy stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from guardproxy.checks.base import (
+    Check,
+    CheckContext,
+    CheckOptions,
+    CheckResult,
+    Finding,
+    Offloader,
+)
+from guardproxy.errors import CheckError, ConfigError
+from guardproxy.nlp.engine import SUPPORTED_ENTITIES, Detection, validate_entities
+from guardproxy.nlp.pool import analyze_text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ENTITIES: tuple[str, ...] = (
+    "PERSON",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "US_SSN",
+    "LOCATION",
+)
+
+# Characters a mask keeps in place so the redacted value keeps its familiar shape
+# ("****-****-****-1111", "(***) ***-0123").
+_MASK_SEPARATORS = frozenset(" \t\n-./()")
+# An IBAN (up to 34 characters plus spaces) or an e-mail split across stream chunks.
+_LOOKAHEAD_CHARS = 64
+_HASH_HEX_CHARS = 12
+
+
+class PiiOptions(CheckOptions):
+    """Options of the `pii` check."""
+
+    entities: tuple[str, ...] = Field(
+        default=DEFAULT_ENTITIES,
+        min_length=1,
+        description=(
+            "Entity types to look for, by presidio name (PERSON, EMAIL_ADDRESS, "
+            "PHONE_NUMBER, CREDIT_CARD, IBAN_CODE, IP_ADDRESS, US_SSN, LOCATION, ...)."
+        ),
+    )
+    min_score: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Lowest detection confidence reported, in [0, 1]. presidio scores a bare "
+            "phone number 0.4 and 0.75 next to a word like 'phone'."
+        ),
+    )
+    operator: Literal["replace", "mask", "hash"] = Field(
+        default="replace",
+        description=(
+            "How a redacted value is replaced: `replace` with the template, `mask` with "
+            "mask_char keeping the last characters, `hash` with a keyed HMAC digest."
+        ),
+    )
+    template: str = Field(
+        default="<{entity}>",
+        description="Replacement for operator `replace`; `{entity}` becomes the entity type.",
+    )
+    mask_char: str = Field(
+        default="*",
+        min_length=1,
+        max_length=1,
+        description="Character that hides a masked value (operator `mask`).",
+    )
+    mask_keep_last: int = Field(
+        default=4,
+        ge=0,
+        description=(
+            "Characters left visible at the end of a masked value, never more than half "
+            "of it (operator `mask`). Spaces, dashes, dots, slashes and brackets stay."
+        ),
+    )
+    hash_key_env: str = Field(
+        default="GUARDPROXY_REDACTION_KEY",
+        min_length=1,
+        description="Environment variable holding the HMAC key for operator `hash`.",
+    )
+    allow_list: tuple[str, ...] = Field(
+        default=(),
+        description="Exact values never reported (compared case-insensitively).",
+    )
+    max_text_chars: int = Field(
+        default=100_000,
+        gt=0,
+        description=(
+            "Longest text analysed; a longer one is a check error that the policy "
+            "entry's on_error handles (analysis cannot be stopped once it has begun)."
+        ),
+    )
+
+    @field_validator("entities", mode="before")
+    @classmethod
+    def _normalise_entities(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            return tuple(v.strip().upper() if isinstance(v, str) else v for v in value)
+        return value
+
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        try:
+            return validate_entities(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("template")
+    @classmethod
+    def _template_names_entity(cls, value: str) -> str:
+        if "{entity}" not in value:
+            raise ValueError("template must contain {entity}, e.g. '<{entity}>'")
+        return value
+
+    @field_validator("allow_list")
+    @classmethod
+    def _allow_list_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not item.strip() for item in value):
+            raise ValueError("allow_list entries must not be blank")
+        return value
+
+
+def mask_value(value: str, *, mask_char: str, keep_last: int) -> str:
+    """Hide value behind mask_char, keeping separators and at most keep_last characters.
+
+    Never reveals more than half of the value's characters, so a short value is not
+    shown whole.
+    """
+    significant = [i for i, ch in enumerate(value) if ch not in _MASK_SEPARATORS]
+    keep = min(keep_last, len(significant) // 2)
+    visible = set(significant[len(significant) - keep :]) if keep else set()
+    return "".join(
+        ch if ch in _MASK_SEPARATORS or i in visible else mask_char for i, ch in enumerate(value)
+    )
+
+
+def hash_value(entity: str, value: str, key: bytes) -> str:
+    """`<ENTITY:digest>` with the first hex digits of HMAC-SHA256(key, value)."""
+    digest = hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"<{entity}:{digest[:_HASH_HEX_CHARS]}>"
+
+
+def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
+    """Keep non-overlapping detections: the higher score wins, then the longer span."""
+    ranked = sorted(detections, key=lambda d: (-d[3], -(d[2] - d[1]), d[1], d[0]))
+    kept: list[Detection] = []
+    for candidate in ranked:
+        _, start, end, _ = candidate
+        if all(end <= k[1] or start >= k[2] for k in kept):
+            kept.append(candidate)
+    kept.sort(key=lambda d: (d[1], d[2]))
+    return kept
+
+
+class PiiCheck(Check[PiiOptions]):
+    """Finds personal data (names, e-mail addresses, phone and card numbers, ...)."""
+
+    name = "pii"
+    options_model = PiiOptions
+    streamable = True
+    needs_full_text = False
+
+    def __init__(self, options: PiiOptions) -> None:
+        super().__init__(options)
+        self._allowed = frozenset(value.strip().casefold() for value in options.allow_list)
+        self._offloader: Offloader | None = None
+        self._hash_key: bytes | None = None
+
+    @property
+    def lookahead_chars(self) -> int:
+        return _LOOKAHEAD_CHARS
+
+    async def start(self, offloader: Offloader) -> None:
+        if self.options.operator == "hash":
+            key = os.environ.get(self.options.hash_key_env, "")
+            if not key:
+                raise ConfigError(
+                    f"pii: operator 'hash' needs a secret key in the environment variable "
+                    f"{self.options.hash_key_env}"
+                )
+            self._hash_key = key.encode("utf-8")
+        self._offloader = offloader
+
+    async def run(self, text: str, ctx: CheckContext) -> CheckResult:
+        if self._offloader is None:
+            raise CheckError("pii: run() called before start()")
+        if len(text) > self.options.max_text_chars:
+            raise CheckError(
+                f"pii: text of {len(text)} characters is over max_text_chars="
+                f"{self.options.max_text_chars}"
+            )
+        if not text.strip():
+            return CheckResult()
+        try:
+            _pid, detections = await self._offloader.run(
+                analyze_text, text, self.options.entities, self.options.min_score, "en"
+            )
+        except CheckError:
+            raise
+        except Exception as exc:
+            # Not chained: a third-party exception may carry the text it choked on.
+            logger.warning(
+                "pii analysis failed for request %s: %s", ctx.request_id, type(exc).__name__
+            )
+            raise CheckError(f"pii: analysis failed ({type(exc).__name__})") from None
+
+        kept = resolve_overlaps(
+            [d for d in detections if text[d[1] : d[2]].strip().casefold() not in self._allowed]
+        )
+        findings = tuple(
+            self._finding(text, entity, start, end, score) for entity, start, end, score in kept
+        )
+        score = max((f.score for f in findings), default=0.0)
+        return CheckResult(findings=findings, score=score)
+
+    def _finding(self, text: str, entity: str, start: int, end: int, score: float) -> Finding:
+        return Finding(
+            check=self.name,
+            category=entity,
+            start=start,
+            end=end,
+            score=score,
+            message=f"{entity} detected",
+            replacement=self._replacement(entity, text[start:end]),
+        )
+
+    def _replacement(self, entity: str, value: str) -> str:
+        options = self.options
+        if options.operator == "mask":
+            return mask_value(value, mask_char=options.mask_char, keep_last=options.mask_keep_last)
+        if options.operator == "hash":
+            if self._hash_key is None:
+                raise CheckError("pii: hash key missing; start() was not called")
+            return hash_value(entity, value, self._hash_key)
+        return options.template.replace("{entity}", entity)
+
+
+__all__ = ["SUPPORTED_ENTITIES", "PiiCheck", "PiiOptions"]

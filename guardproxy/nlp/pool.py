@@ -1,0 +1,364 @@
+"""Run presidio away from the event loop: a pool of worker processes, or one thread.
+
+Each worker process loads the spaCy pipeline once, in the pool's initializer, and keeps
+one AnalyzerEngine per requested entity set. The per-process state below is the one
+place this module keeps module-level state: it is how a function sent to a worker finds
+the models that worker loaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from guardproxy.errors import CheckError, ConfigError
+from guardproxy.nlp.engine import (
+    DEFAULT_MODEL,
+    Detection,
+    analyze,
+    build_analyzer,
+    build_nlp_engine,
+    ensure_model_installed,
+)
+from guardproxy.nlp.offline import configure_offline
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
+
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngine
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_START_TIMEOUT = 180.0
+"""Seconds to wait for every worker to load its models (slow disks, busy machines)."""
+
+
+# --- worker side -------------------------------------------------------------------
+
+
+@dataclass
+class _WorkerState:
+    model_name: str
+    language: str
+    nlp_engine: NlpEngine
+    analyzers: dict[frozenset[str], AnalyzerEngine] = field(default_factory=dict)
+
+
+_state: _WorkerState | None = None
+
+
+def load_worker_models(model_name: str = DEFAULT_MODEL, language: str = "en") -> None:
+    """Load the spaCy pipeline into this process (once); later calls are no-ops."""
+    global _state
+    configure_offline()
+    if _state is not None and (_state.model_name, _state.language) == (model_name, language):
+        return
+    _state = _WorkerState(model_name, language, build_nlp_engine(model_name, language=language))
+
+
+def _init_worker(model_name: str, language: str, ready: Queue[tuple[int, str | None]]) -> None:
+    """Pool initializer: load the models, then tell the parent this worker is ready."""
+    # The parent handles Ctrl-C and shuts the pool down; workers should not die first.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        load_worker_models(model_name, language)
+    except BaseException as exc:
+        ready.put((os.getpid(), type(exc).__name__))
+        raise
+    ready.put((os.getpid(), None))
+
+
+def _analyzer_for(entities: tuple[str, ...], language: str) -> AnalyzerEngine:
+    if _state is None:
+        raise RuntimeError("NLP models are not loaded in this process")
+    if language != _state.language:
+        raise CheckError(f"language {language!r} is not loaded (loaded: {_state.language!r})")
+    key = frozenset(entities)
+    analyzer = _state.analyzers.get(key)
+    if analyzer is None:
+        analyzer = build_analyzer(
+            _state.model_name, entities=entities, language=language, nlp_engine=_state.nlp_engine
+        )
+        _state.analyzers[key] = analyzer
+    return analyzer
+
+
+def analyze_text(
+    text: str, entities: tuple[str, ...], min_score: float, language: str
+) -> tuple[int, list[Detection]]:
+    """Worker entry point: (this process's pid, detections in text)."""
+    analyzer = _analyzer_for(entities, language)
+    return os.getpid(), analyze(analyzer, text, entities, min_score, language=language)
+
+
+def _call_with_pid(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[int, Any]:
+    return os.getpid(), fn(*args)
+
+
+def _worker_pid() -> int:
+    return os.getpid()
+
+
+# --- parent side -------------------------------------------------------------------
+
+
+class ProcessOffloader:
+    """An Offloader that runs callables in a pool of spawned worker processes.
+
+    Workers load the spaCy pipeline once at start. If the pool breaks (a worker was
+    killed or crashed), it is rebuilt once per call and the call retried.
+    """
+
+    def __init__(
+        self,
+        workers: int,
+        *,
+        model_name: str = DEFAULT_MODEL,
+        language: str = "en",
+        max_text_chars: int = 200_000,
+        start_timeout: float = DEFAULT_START_TIMEOUT,
+    ) -> None:
+        if workers < 1:
+            raise ConfigError(f"the NLP worker pool needs at least 1 worker, got {workers}")
+        self.workers = workers
+        self.model_name = model_name
+        self.language = language
+        self.max_text_chars = max_text_chars
+        self.start_timeout = start_timeout
+        self.ready = False
+        self.restarts = 0
+        self.worker_pids: frozenset[int] = frozenset()
+        """Pids of the current pool's workers, as each reported when it became ready."""
+        self.worker_pids_seen: set[int] = set()
+        """Pids of the processes whose results this offloader returned."""
+        self._executor: ProcessPoolExecutor | None = None
+        self._ready_queue: Queue[tuple[int, str | None]] | None = None
+        self._rebuilding: Future[None] | None = None
+        self._closed = False
+
+    @classmethod
+    def inline(cls, model_name: str = DEFAULT_MODEL, *, language: str = "en") -> InlineOffloader:
+        """An offloader that runs in this process (unit tests, one-shot CLI commands)."""
+        return InlineOffloader(model_name, language=language)
+
+    async def start(self) -> None:
+        """Start the workers and return once every one of them has loaded its models."""
+        if self._executor is not None:
+            return
+        ensure_model_installed(self.model_name)
+        configure_offline()
+        self._closed = False
+        await self._spawn()
+
+    async def run(self, fn: Callable[..., Any], /, *args: Any) -> Any:
+        """Run fn(*args) in a worker process and return its result."""
+        for arg in args:
+            if isinstance(arg, str) and len(arg) > self.max_text_chars:
+                raise CheckError(
+                    f"input of {len(arg)} characters is over the worker limit of "
+                    f"{self.max_text_chars}"
+                )
+        executor = self._executor
+        if executor is None or self._closed:
+            raise CheckError("the NLP worker pool is not running")
+        try:
+            pid, result = await self._submit(executor, fn, args)
+        except BrokenProcessPool:
+            logger.warning("NLP worker pool broke; rebuilding it and retrying once")
+            await self._rebuild(executor)
+            executor = self._executor
+            if executor is None:
+                raise CheckError("the NLP worker pool is not running") from None
+            try:
+                pid, result = await self._submit(executor, fn, args)
+            except BrokenProcessPool:
+                raise CheckError("the NLP worker pool broke again after a rebuild") from None
+        self.worker_pids_seen.add(pid)
+        return result
+
+    async def restart(self) -> None:
+        """Replace every worker, for instance after one hung past a timeout."""
+        executor = self._executor
+        if executor is not None:
+            await self._rebuild(executor, kill=True)
+
+    async def close(self) -> None:
+        """Stop the workers; pending calls are cancelled."""
+        self._closed = True
+        self.ready = False
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self._shutdown, executor)
+        self._close_queue()
+
+    # -- internals --
+
+    async def _submit(
+        self, executor: Executor, fn: Callable[..., Any], args: tuple[Any, ...]
+    ) -> tuple[int, Any]:
+        loop = asyncio.get_running_loop()
+        pid, result = await loop.run_in_executor(executor, _call_with_pid, fn, args)
+        return int(pid), result
+
+    async def _spawn(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._close_queue()
+        ready_queue: Queue[tuple[int, str | None]] = ctx.Queue()
+        self._ready_queue = ready_queue
+        started = time.perf_counter()
+        executor = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(self.model_name, self.language, ready_queue),
+        )
+        self._executor = executor
+        loop = asyncio.get_running_loop()
+        # Spawned pools start a process per submitted task while none is idle, so one
+        # task per worker starts them all; the ready queue says when each has loaded.
+        probes = [executor.submit(_worker_pid) for _ in range(self.workers)]
+        failed = threading.Event()
+        for probe in probes:
+            probe.add_done_callback(lambda f: failed.set() if f.exception() else None)
+        try:
+            pids = await loop.run_in_executor(None, self._wait_ready, ready_queue, failed)
+            await asyncio.gather(*(asyncio.wrap_future(probe) for probe in probes))
+        except BaseException:
+            self._executor = None
+            await loop.run_in_executor(None, self._shutdown, executor)
+            raise
+        self.worker_pids = frozenset(pids)
+        self.ready = True
+        logger.info(
+            "NLP worker pool ready: %d workers loaded %s in %.2fs",
+            self.workers,
+            self.model_name,
+            time.perf_counter() - started,
+        )
+
+    def _wait_ready(
+        self, ready_queue: Queue[tuple[int, str | None]], failed: threading.Event
+    ) -> list[int]:
+        deadline = time.monotonic() + self.start_timeout
+        pids: list[int] = []
+        while len(pids) < self.workers:
+            if failed.is_set():
+                raise ConfigError(
+                    f"an NLP worker exited while loading {self.model_name!r}; "
+                    "see its output on stderr"
+                )
+            if time.monotonic() > deadline:
+                raise ConfigError(
+                    f"NLP workers did not load {self.model_name!r} within "
+                    f"{self.start_timeout:g}s ({len(pids)} of {self.workers} ready)"
+                )
+            try:
+                pid, error = ready_queue.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if error is not None:
+                raise ConfigError(f"an NLP worker failed to load {self.model_name!r}: {error}")
+            pids.append(pid)
+        return pids
+
+    async def _rebuild(self, broken: ProcessPoolExecutor, *, kill: bool = False) -> None:
+        # A concurrent.futures.Future, not an asyncio.Lock: the offloader may be started
+        # on one event loop and used from others (test fixtures, CLI commands).
+        in_progress = self._rebuilding
+        if in_progress is not None:
+            await asyncio.wrap_future(in_progress)
+            return
+        if self._executor is not broken or self._closed:
+            return  # another call rebuilt it already, or we are shutting down
+        done: Future[None] = Future()
+        self._rebuilding = done
+        try:
+            self.ready = False
+            self._executor = None
+            if kill:
+                self._kill_workers()
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, self._shutdown, broken)
+            self.restarts += 1
+            logger.warning("restarting the NLP worker pool (restart %d)", self.restarts)
+            await self._spawn()
+        except BaseException:
+            done.set_exception(CheckError("the NLP worker pool could not be restarted"))
+            raise
+        else:
+            done.set_result(None)
+        finally:
+            self._rebuilding = None
+
+    def _kill_workers(self) -> None:
+        for pid in self.worker_pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    @staticmethod
+    def _shutdown(executor: ProcessPoolExecutor) -> None:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+    def _close_queue(self) -> None:
+        if self._ready_queue is not None:
+            self._ready_queue.close()
+            self._ready_queue.join_thread()
+            self._ready_queue = None
+
+
+class InlineOffloader:
+    """An Offloader that runs callables in this process, on one background thread.
+
+    For unit tests of checks and one-shot commands (`policy test`), where starting a
+    pool of processes costs more than it saves. The thread keeps the event loop free;
+    one thread because a spaCy pipeline is not meant to be called concurrently.
+    """
+
+    def __init__(self, model_name: str = DEFAULT_MODEL, *, language: str = "en") -> None:
+        self.model_name = model_name
+        self.language = language
+        self.ready = False
+        self.restarts = 0
+        self.worker_pids_seen: set[int] = set()
+        self._executor: ThreadPoolExecutor | None = None
+
+    def load(self) -> None:
+        """Load the models now, blocking (for synchronous callers and test fixtures)."""
+        load_worker_models(self.model_name, self.language)
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
+        self.ready = True
+
+    async def start(self) -> None:
+        """Load the models without blocking the event loop."""
+        ensure_model_installed(self.model_name)
+        await asyncio.to_thread(self.load)
+
+    async def run(self, fn: Callable[..., Any], /, *args: Any) -> Any:
+        """Run fn(*args) on the background thread and return its result."""
+        if self._executor is None:
+            raise CheckError("the inline NLP offloader is not started")
+        loop = asyncio.get_running_loop()
+        pid, result = await loop.run_in_executor(self._executor, _call_with_pid, fn, args)
+        self.worker_pids_seen.add(int(pid))
+        return result
+
+    async def close(self) -> None:
+        """Stop the background thread."""
+        self.ready = False
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)

@@ -1,0 +1,187 @@
+"""Run a policy's checks on a text, merge their findings, decide, and apply the edits.
+
+The pipeline alone decides what happens to a text: checks only report. All checks see the
+original text; where redactions overlap, the strongest action wins, then the longest span.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from guardproxy.checks.base import Action, Annotation, CheckContext, CheckResult, Finding
+from guardproxy.policy.compiled import CompiledCheck, Policy
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REPLACEMENT = "[REDACTED]"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    """What one check did on one text: its result, or why it has none."""
+
+    entry: CompiledCheck
+    result: CheckResult | None
+    latency_s: float
+    error: str | None = None
+    """Error kind only (exception class or 'timeout'); never the message, which may hold text."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedFinding:
+    """A finding with what the decision made of it."""
+
+    finding: Finding
+    action: Action
+    enforced: bool
+
+
+@dataclass(slots=True)
+class Verdict:
+    """The decision on one text."""
+
+    action: Action
+    would_action: Action
+    """What would have happened if every check were enforced (monitor mode's answer)."""
+    text: str
+    findings: list[AppliedFinding] = field(default_factory=list)
+    annotations: list[Annotation] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    latencies: dict[str, float] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    fail_open: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return self.action is Action.BLOCK
+
+
+async def run_one(entry: CompiledCheck, text: str, ctx: CheckContext) -> CheckOutcome:
+    started = time.perf_counter()
+    try:
+        result = await asyncio.wait_for(entry.check.run(text, ctx), entry.timeout_s)
+    except TimeoutError:
+        return CheckOutcome(entry, None, time.perf_counter() - started, "timeout")
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # one check's failure must not take the request down
+        log.warning(
+            "check %s failed (request %s): %s", entry.id, ctx.request_id, type(exc).__name__
+        )
+        return CheckOutcome(entry, None, time.perf_counter() - started, type(exc).__name__)
+    return CheckOutcome(entry, result, time.perf_counter() - started)
+
+
+async def run_checks(
+    entries: Sequence[CompiledCheck], text: str, ctx: CheckContext
+) -> list[CheckOutcome]:
+    if not entries:
+        return []
+    if len(entries) == 1:
+        return [await run_one(entries[0], text, ctx)]
+    return list(await asyncio.gather(*(run_one(e, text, ctx) for e in entries)))
+
+
+def collect(
+    outcomes: Sequence[CheckOutcome], *, policy_monitor: bool
+) -> tuple[list[AppliedFinding], Verdict]:
+    """Findings with their effective action, and a verdict skeleton (action, scores, errors)."""
+    applied: list[AppliedFinding] = []
+    verdict = Verdict(Action.ALLOW, Action.ALLOW, "")
+    for out in outcomes:
+        entry = out.entry
+        enforced = entry.enforced and not policy_monitor
+        verdict.latencies[entry.id] = out.latency_s
+        if out.result is None:
+            verdict.errors[entry.id] = out.error or "error"
+            if entry.on_error == "fail_closed":
+                finding = Finding(
+                    entry.id, "check_error", None, None, 1.0, f"check {entry.id} {out.error}"
+                )
+                applied.append(AppliedFinding(finding, Action.BLOCK, enforced))
+            else:
+                verdict.fail_open.append(entry.id)
+            continue
+        verdict.scores[entry.id] = out.result.score
+        for finding in out.result.findings:
+            action = finding.action if finding.action is not None else entry.action
+            applied.append(AppliedFinding(finding, action, enforced))
+        if enforced:
+            verdict.annotations.extend(out.result.annotations)
+    for item in applied:
+        verdict.would_action = max(verdict.would_action, item.action)
+        if item.enforced:
+            verdict.action = max(verdict.action, item.action)
+    verdict.findings = applied
+    return applied, verdict
+
+
+def select_redactions(applied: Sequence[AppliedFinding], limit: int | None = None) -> list[Finding]:
+    """Non-overlapping enforced redactions: strongest action first, then the longest span."""
+    spans = [
+        a
+        for a in applied
+        if a.enforced
+        and a.action is Action.REDACT
+        and a.finding.start is not None
+        and a.finding.end is not None
+        and (limit is None or a.finding.start < limit)
+    ]
+    spans.sort(key=lambda a: (-a.action, -(a.finding.end - a.finding.start), a.finding.start))  # type: ignore[operator]
+    chosen: list[Finding] = []
+    for a in spans:
+        f = a.finding
+        assert f.start is not None and f.end is not None
+        if all(f.end <= c.start or f.start >= c.end for c in chosen):  # type: ignore[operator]
+            chosen.append(f)
+    chosen.sort(key=lambda f: f.start)  # type: ignore[arg-type,return-value]
+    return chosen
+
+
+def apply_redactions(text: str, redactions: Sequence[Finding]) -> str:
+    """Replace each span (sorted, non-overlapping) with its replacement."""
+    if not redactions:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for f in redactions:
+        assert f.start is not None and f.end is not None
+        parts.append(text[pos : f.start])
+        parts.append(f.replacement if f.replacement is not None else DEFAULT_REPLACEMENT)
+        pos = f.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def annotation_suffix(annotations: Sequence[Annotation]) -> str:
+    """How annotations are appended to an answer: each on its own paragraph."""
+    return "".join(f"\n\n{a.text}" for a in annotations if a.text)
+
+
+def finish(
+    policy: Policy, text: str, applied: Sequence[AppliedFinding], verdict: Verdict
+) -> Verdict:
+    """Produce the delivered text for a complete (non-streamed) answer."""
+    if verdict.action is Action.BLOCK:
+        verdict.text = policy.messages.output_blocked
+        verdict.annotations = []
+        return verdict
+    delivered = apply_redactions(text, select_redactions(applied))
+    verdict.text = delivered + annotation_suffix(verdict.annotations)
+    return verdict
+
+
+async def evaluate(
+    policy: Policy,
+    entries: Sequence[CompiledCheck],
+    text: str,
+    ctx: CheckContext,
+) -> Verdict:
+    """Run entries on a complete text and return the decision with the delivered text."""
+    outcomes = await run_checks(entries, text, ctx)
+    applied, verdict = collect(outcomes, policy_monitor=policy.mode == "monitor")
+    return finish(policy, text, applied, verdict)

@@ -1,0 +1,1 @@
+"""Policies: YAML validated into frozen, typed objects; loading, registry and routing."""

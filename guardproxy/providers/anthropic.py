@@ -1,0 +1,253 @@
+"""Anthropic Messages: request context, text blocks, refusal semantics, the event sequence."""
+
+from __future__ import annotations
+
+from guardproxy import jsonutil
+from guardproxy.pipeline import Verdict
+from guardproxy.providers.base import (
+    GuardFactory,
+    Json,
+    OutputText,
+    Provider,
+    RequestInfo,
+    StreamTranslator,
+    TextSlot,
+    parse_guard_object,
+)
+from guardproxy.sse import SSEEvent, encode_data
+from guardproxy.streaming import StreamGuard
+
+
+def _content_slots(container: Json, key: str, role: str) -> list[TextSlot]:
+    content = container.get(key)
+    if isinstance(content, str):
+        return [TextSlot(container, key, role)]
+    slots: list[TextSlot] = []
+    if isinstance(content, list):
+        for block in content:
+            if not isinstance(block, dict):
+                continue
+            if block.get("type") == "text" and isinstance(block.get("text"), str):
+                slots.append(TextSlot(block, "text", role))
+            elif block.get("type") == "tool_result":
+                slots.extend(_content_slots(block, "content", "tool"))
+    return slots
+
+
+def _event(name: str, payload: Json) -> bytes:
+    return encode_data(jsonutil.dumps_str(payload), name)
+
+
+class AnthropicProvider(Provider):
+    name = "anthropic"
+
+    def parse_request(self, body: Json) -> RequestInfo:
+        sources = parse_guard_object(body)
+        slots: list[TextSlot] = []
+        if "system" in body:
+            slots.extend(_content_slots(body, "system", "system"))
+        for msg in body.get("messages") or []:
+            if isinstance(msg, dict):
+                slots.extend(_content_slots(msg, "content", str(msg.get("role", "user"))))
+        model = body.get("model")
+        return RequestInfo(
+            model=model if isinstance(model, str) else None,
+            stream=bool(body.get("stream")),
+            messages=tuple(s.text for s in slots),
+            sources=sources,
+            input_slots=slots,
+        )
+
+    def output_texts(self, body: Json) -> list[OutputText]:
+        out = []
+        for i, block in enumerate(body.get("content") or []):
+            if isinstance(block, dict) and block.get("type") == "text":
+                out.append(OutputText(str(i), str(block.get("text", ""))))
+        return out
+
+    def apply_output(self, body: Json, verdicts: dict[str, Verdict], block_message: str) -> None:
+        if any(v.blocked for v in verdicts.values()):
+            body["content"] = [{"type": "text", "text": block_message}]
+            body["stop_reason"] = "refusal"
+            body["stop_sequence"] = None
+            return
+        for i, block in enumerate(body.get("content") or []):
+            verdict = verdicts.get(str(i))
+            if verdict is not None:
+                block["text"] = verdict.text
+                # citations point at character ranges of the original text
+                if verdict.findings and block.get("citations"):
+                    block["citations"] = None
+
+    def error_body(self, status: int, message: str, code: str, request_id: str) -> Json:
+        kinds = {
+            400: "invalid_request_error",
+            401: "authentication_error",
+            403: "permission_error",
+            404: "not_found_error",
+            413: "request_too_large",
+            429: "rate_limit_error",
+            504: "timeout_error",
+        }
+        kind = kinds.get(status, "api_error" if status >= 500 else "invalid_request_error")
+        return {
+            "type": "error",
+            "error": {"type": kind, "message": f"{message} (request id {request_id})"},
+            "request_id": request_id,
+        }
+
+    def stream_translator(self, info: RequestInfo, guard_for: GuardFactory) -> StreamTranslator:
+        return AnthropicStream(info, guard_for)
+
+
+class AnthropicStream(StreamTranslator):
+    """Guards text blocks' deltas; every other event passes in its original order."""
+
+    def __init__(self, info: RequestInfo, guard_for: GuardFactory) -> None:
+        self.info = info
+        self._guard_for = guard_for
+        self._guards: dict[str, StreamGuard] = {}
+        self._open: int | None = None
+        self._last_index = -1
+        self._output_tokens = 0
+        self._ended = False
+
+    @property
+    def guards(self) -> dict[str, StreamGuard]:
+        return self._guards
+
+    def _refusal(self, message: str, open_index: int | None) -> list[bytes]:
+        out: list[bytes] = []
+        if open_index is not None:
+            out.append(
+                _event("content_block_stop", {"type": "content_block_stop", "index": open_index})
+            )
+        index = self._last_index + 1
+        out += [
+            _event(
+                "content_block_start",
+                {
+                    "type": "content_block_start",
+                    "index": index,
+                    "content_block": {"type": "text", "text": ""},
+                },
+            ),
+            _event(
+                "content_block_delta",
+                {
+                    "type": "content_block_delta",
+                    "index": index,
+                    "delta": {"type": "text_delta", "text": message},
+                },
+            ),
+            _event("content_block_stop", {"type": "content_block_stop", "index": index}),
+        ]
+        self.blocked_all = True
+        self._open = None
+        return out
+
+    def blocked_tail(self) -> list[bytes]:
+        if self._ended:
+            return []
+        self._ended = True
+        return [
+            _event(
+                "message_delta",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": "refusal", "stop_sequence": None},
+                    "usage": {"output_tokens": self._output_tokens},
+                },
+            ),
+            _event("message_stop", {"type": "message_stop"}),
+        ]
+
+    def _delta(self, index: int, text: str) -> bytes:
+        return _event(
+            "content_block_delta",
+            {
+                "type": "content_block_delta",
+                "index": index,
+                "delta": {"type": "text_delta", "text": text},
+            },
+        )
+
+    async def on_event(self, ev: SSEEvent) -> list[bytes]:
+        if self.blocked_all:
+            return []
+        name = ev.event
+        if name not in (
+            "content_block_start",
+            "content_block_delta",
+            "content_block_stop",
+            "message_delta",
+        ):
+            return [encode_data(ev.data, name)]
+        try:
+            payload = jsonutil.loads(ev.data)
+        except jsonutil.JSONDecodeError:
+            return [encode_data(ev.data, name)]
+        if name == "message_delta":
+            usage = payload.get("usage") or {}
+            if isinstance(usage.get("output_tokens"), int):
+                self._output_tokens = usage["output_tokens"]
+            return [encode_data(ev.data, name)]
+        index = payload.get("index", 0)
+        key = str(index)
+        if name == "content_block_start":
+            self._last_index = max(self._last_index, index)
+            block = payload.get("content_block") or {}
+            if block.get("type") != "text":
+                return [encode_data(ev.data, name)]
+            self._open = index
+            guard = self._guards[key] = self._guard_for(key)
+            initial = block.get("text") or ""
+            if not initial:
+                return [encode_data(ev.data, name)]
+            block["text"] = ""
+            out = [_event(name, payload)]
+            step = await guard.feed(initial)
+            if step.blocked:
+                return out + self._refusal(self._message(), index)
+            return out + ([self._delta(index, step.text)] if step.text else [])
+        guard = self._guards.get(key)
+        if guard is None:
+            return [encode_data(ev.data, name)]
+        if name == "content_block_delta":
+            delta = payload.get("delta") or {}
+            if delta.get("type") != "text_delta":
+                return [encode_data(ev.data, name)]
+            step = await guard.feed(delta.get("text") or "")
+            if step.blocked:
+                out = [self._delta(index, step.released)] if step.released else []
+                return out + self._refusal(self._message(), index)
+            return [self._delta(index, step.text)] if step.text else []
+        # content_block_stop of a text block: release what is held first
+        step = await guard.finish()
+        self._open = None
+        if step.blocked:
+            out = [self._delta(index, step.released)] if step.released else []
+            return out + self._refusal(self._message(), index)
+        out = [self._delta(index, step.text)] if step.text else []
+        return [*out, encode_data(ev.data, name)]
+
+    def _message(self) -> str:
+        guard = next(iter(self._guards.values()))
+        return guard.policy.messages.output_blocked
+
+    async def on_end(self) -> list[bytes]:
+        out: list[bytes] = []
+        for key, guard in self._guards.items():
+            if guard.finished:
+                continue
+            step = await guard.finish()
+            if step.blocked:
+                return out + self._refusal(self._message(), self._open) + self.blocked_tail()
+            if step.text:
+                out.append(self._delta(int(key), step.text))
+        return out
+
+    def error_event(self, message: str, code: str) -> bytes:
+        return _event(
+            "error", {"type": "error", "error": {"type": "api_error", "message": message}}
+        )

@@ -1,0 +1,132 @@
+"""What every provider adapter offers the server: parse once, extract texts, rewrite, encode."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from guardproxy.checks.base import Source
+from guardproxy.errors import BadRequest
+from guardproxy.pipeline import Verdict
+from guardproxy.sse import SSEEvent
+from guardproxy.streaming import StreamGuard
+
+Json = dict[str, Any]
+
+
+@dataclass(slots=True)
+class TextSlot:
+    """Where a text lives inside a body, so it can be read and written back."""
+
+    container: MutableMapping[str, Any]
+    key: str
+    role: str
+
+    @property
+    def text(self) -> str:
+        value = self.container.get(self.key)
+        return value if isinstance(value, str) else ""
+
+    def set(self, value: str) -> None:
+        self.container[self.key] = value
+
+
+@dataclass(slots=True)
+class RequestInfo:
+    """What the proxy needs to know about a request, read once from its body."""
+
+    model: str | None
+    stream: bool
+    n: int = 1
+    include_usage: bool = False
+    messages: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    input_slots: list[TextSlot] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class OutputText:
+    """One judged unit of an answer (an OpenAI choice, an Anthropic text block)."""
+
+    key: str
+    text: str
+
+
+def parse_guard_object(body: Json) -> tuple[Source, ...]:
+    """Remove the `guardproxy` object from a request body; return the sources it declared."""
+    obj = body.pop("guardproxy", None)
+    if obj is None:
+        return ()
+    if not isinstance(obj, dict):
+        raise BadRequest(400, "field 'guardproxy' must be an object like {\"sources\": [...]}")
+    raw_sources = obj.get("sources", [])
+    if not isinstance(raw_sources, list):
+        raise BadRequest(400, "field 'guardproxy.sources' must be a list")
+    sources = []
+    for i, item in enumerate(raw_sources):
+        if not isinstance(item, dict) or not isinstance(item.get("text", ""), str):
+            raise BadRequest(400, f"guardproxy.sources[{i}] must be an object with a 'text' string")
+        sources.append(
+            Source(
+                id=str(item.get("id", i + 1)),
+                text=item.get("text", ""),
+                title=item.get("title"),
+                url=item.get("url"),
+            )
+        )
+    return tuple(sources)
+
+
+class StreamTranslator(abc.ABC):
+    """Turns upstream SSE events into client SSE bytes, guarding text on the way."""
+
+    blocked_all: bool = False
+    """Every judged unit is blocked: the upstream request should be cancelled."""
+
+    @abc.abstractmethod
+    async def on_event(self, ev: SSEEvent) -> list[bytes]: ...
+
+    @abc.abstractmethod
+    async def on_end(self) -> list[bytes]:
+        """Upstream ended cleanly: anything still held."""
+
+    @abc.abstractmethod
+    def error_event(self, message: str, code: str) -> bytes:
+        """An error in the provider's streaming form (upstream broke mid-stream)."""
+
+    @abc.abstractmethod
+    def blocked_tail(self) -> list[bytes]:
+        """Events that end the stream after a block when the upstream is cut off."""
+
+    @property
+    @abc.abstractmethod
+    def guards(self) -> dict[str, StreamGuard]: ...
+
+    @property
+    def saw_text(self) -> bool:
+        return any(g.raw_text for g in self.guards.values())
+
+
+GuardFactory = Callable[[str], StreamGuard]
+
+
+class Provider(abc.ABC):
+    name: str
+
+    @abc.abstractmethod
+    def parse_request(self, body: Json) -> RequestInfo: ...
+
+    @abc.abstractmethod
+    def output_texts(self, body: Json) -> list[OutputText]: ...
+
+    @abc.abstractmethod
+    def apply_output(self, body: Json, verdicts: dict[str, Verdict], block_message: str) -> None:
+        """Write delivered texts back; mark blocked units the way clients expect."""
+
+    @abc.abstractmethod
+    def error_body(self, status: int, message: str, code: str, request_id: str) -> Json: ...
+
+    @abc.abstractmethod
+    def stream_translator(self, info: RequestInfo, guard_for: GuardFactory) -> StreamTranslator: ...

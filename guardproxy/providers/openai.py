@@ -1,0 +1,300 @@
+"""OpenAI Chat Completions: request context, choice texts, block semantics, SSE chunks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guardproxy import jsonutil
+from guardproxy.pipeline import Verdict
+from guardproxy.providers.base import (
+    GuardFactory,
+    Json,
+    OutputText,
+    Provider,
+    RequestInfo,
+    StreamTranslator,
+    TextSlot,
+    parse_guard_object,
+)
+from guardproxy.sse import SSEEvent, encode_data
+from guardproxy.streaming import StreamGuard
+
+DONE = encode_data("[DONE]")
+
+
+def _message_slots(messages: Any) -> list[TextSlot]:
+    slots: list[TextSlot] = []
+    if not isinstance(messages, list):
+        return slots
+    for msg in messages:
+        if not isinstance(msg, dict):
+            continue
+        role = str(msg.get("role", "user"))
+        content = msg.get("content")
+        if isinstance(content, str):
+            slots.append(TextSlot(msg, "content", role))
+        elif isinstance(content, list):
+            for part in content:
+                if (
+                    isinstance(part, dict)
+                    and part.get("type") == "text"
+                    and isinstance(part.get("text"), str)
+                ):
+                    slots.append(TextSlot(part, "text", role))
+    return slots
+
+
+class OpenAIProvider(Provider):
+    name = "openai"
+
+    def parse_request(self, body: Json) -> RequestInfo:
+        sources = parse_guard_object(body)
+        slots = _message_slots(body.get("messages"))
+        n = body.get("n") or 1
+        stream_options = body.get("stream_options") or {}
+        return RequestInfo(
+            model=body.get("model") if isinstance(body.get("model"), str) else None,
+            stream=bool(body.get("stream")),
+            n=n if isinstance(n, int) and n > 0 else 1,
+            include_usage=bool(
+                isinstance(stream_options, dict) and stream_options.get("include_usage")
+            ),
+            messages=tuple(s.text for s in slots),
+            sources=sources,
+            input_slots=slots,
+        )
+
+    def output_texts(self, body: Json) -> list[OutputText]:
+        out = []
+        for choice in body.get("choices") or []:
+            message = choice.get("message") or {}
+            content = message.get("content")
+            if isinstance(content, str):
+                out.append(OutputText(str(choice.get("index", 0)), content))
+        return out
+
+    def apply_output(self, body: Json, verdicts: dict[str, Verdict], block_message: str) -> None:
+        for choice in body.get("choices") or []:
+            verdict = verdicts.get(str(choice.get("index", 0)))
+            if verdict is None:
+                continue
+            message = choice.setdefault("message", {})
+            if verdict.blocked:
+                message["content"] = block_message
+                message.pop("tool_calls", None)
+                choice["finish_reason"] = "content_filter"
+                choice["logprobs"] = None
+            elif verdict.text != message.get("content"):
+                message["content"] = verdict.text
+                # token logprobs spell out the original text, redacted parts included
+                choice["logprobs"] = None
+
+    def error_body(self, status: int, message: str, code: str, request_id: str) -> Json:
+        kind = "invalid_request_error" if status < 500 else "api_error"
+        return {
+            "error": {
+                "message": f"{message} (request id {request_id})",
+                "type": kind,
+                "param": None,
+                "code": code,
+            }
+        }
+
+    def stream_translator(self, info: RequestInfo, guard_for: GuardFactory) -> StreamTranslator:
+        return OpenAIStream(info, guard_for)
+
+
+class OpenAIStream(StreamTranslator):
+    """Guards each choice's content deltas; everything else passes in order."""
+
+    def __init__(self, info: RequestInfo, guard_for: GuardFactory) -> None:
+        self.info = info
+        self._guard_for = guard_for
+        self._guards: dict[str, StreamGuard] = {}
+        self._done: set[str] = set()
+        self._envelope: Json = {"object": "chat.completion.chunk"}
+        self._usage_seen = False
+
+    @property
+    def guards(self) -> dict[str, StreamGuard]:
+        return self._guards
+
+    def _guard(self, key: str) -> StreamGuard:
+        guard = self._guards.get(key)
+        if guard is None:
+            guard = self._guards[key] = self._guard_for(key)
+        return guard
+
+    def _chunk(self, choices: list[Json], usage: Any = None) -> bytes:
+        chunk = {**self._envelope, "choices": choices}
+        if usage is not None:
+            chunk["usage"] = usage
+        return encode_data(jsonutil.dumps_str(chunk))
+
+    def _block_events(self, index: int, message: str) -> list[bytes]:
+        return [
+            self._chunk(
+                [
+                    {
+                        "index": index,
+                        "delta": {"content": message},
+                        "logprobs": None,
+                        "finish_reason": None,
+                    }
+                ]
+            ),
+            self._chunk(
+                [{"index": index, "delta": {}, "logprobs": None, "finish_reason": "content_filter"}]
+            ),
+        ]
+
+    def _check_all_blocked(self) -> None:
+        blocked = [k for k, g in self._guards.items() if g.blocked]
+        self.blocked_all = bool(blocked) and len(blocked) >= self.info.n
+
+    async def on_event(self, ev: SSEEvent) -> list[bytes]:
+        data = ev.data
+        if data == "[DONE]":
+            out = await self.on_end()
+            return [*out, DONE]
+        try:
+            chunk = jsonutil.loads(data)
+        except jsonutil.JSONDecodeError:
+            return [encode_data(data, ev.event)]
+        if not isinstance(chunk, dict) or "choices" not in chunk:
+            return [encode_data(data, ev.event)]
+        for key in ("id", "object", "created", "model", "system_fingerprint", "service_tier"):
+            if key in chunk:
+                self._envelope[key] = chunk[key]
+        if chunk.get("usage") is not None:
+            self._usage_seen = True
+        out: list[bytes] = []
+        kept: list[Json] = []
+        changed = False
+        for choice in chunk.get("choices") or []:
+            index = choice.get("index", 0)
+            key = str(index)
+            if key in self._done:
+                changed = True
+                continue
+            delta = choice.get("delta") or {}
+            content = delta.get("content")
+            guard = self._guard(key)
+            if "logprobs" in choice and choice["logprobs"] is not None:
+                choice["logprobs"] = None
+                changed = True
+            if isinstance(content, str) and content:
+                step = await guard.feed(content)
+                changed = True
+                if step.blocked:
+                    self._done.add(key)
+                    out_text = step.released
+                    if out_text:
+                        out.append(
+                            self._chunk(
+                                [
+                                    {
+                                        "index": index,
+                                        "delta": {"content": out_text},
+                                        "logprobs": None,
+                                        "finish_reason": None,
+                                    }
+                                ]
+                            )
+                        )
+                    out.extend(self._block_events(index, step.block_message))
+                    continue
+                delta["content"] = step.text
+            if delta.get("tool_calls") and guard.held_chars:
+                step = await guard.finish()
+                changed = True
+                if step.blocked:
+                    self._done.add(key)
+                    out.extend(self._block_events(index, step.block_message))
+                    continue
+                delta["content"] = (delta.get("content") or "") + step.text
+            if choice.get("finish_reason") is not None:
+                self._done.add(key)
+                step = await guard.finish()
+                changed = True
+                if step.blocked:
+                    if step.released:
+                        out.append(
+                            self._chunk(
+                                [
+                                    {
+                                        "index": index,
+                                        "delta": {"content": step.released},
+                                        "logprobs": None,
+                                        "finish_reason": None,
+                                    }
+                                ]
+                            )
+                        )
+                    out.extend(self._block_events(index, step.block_message))
+                    continue
+                if step.text:
+                    delta["content"] = (delta.get("content") or "") + step.text
+            held = isinstance(content, str) and content and delta.get("content") == ""
+            if held and len(delta) == 1 and choice.get("finish_reason") is None:
+                continue  # the guard holds this text back and the delta carries nothing else
+            kept.append(choice)
+        self._check_all_blocked()
+        if not changed:
+            out.append(encode_data(data, ev.event))
+            return out
+        if kept or chunk.get("usage") is not None or not chunk.get("choices"):
+            chunk["choices"] = kept
+            out.append(encode_data(jsonutil.dumps_str(chunk), ev.event))
+        return out
+
+    async def on_end(self) -> list[bytes]:
+        out: list[bytes] = []
+        for key, guard in self._guards.items():
+            if key in self._done:
+                continue
+            self._done.add(key)
+            step = await guard.finish()
+            index = int(key)
+            if step.blocked:
+                if step.released:
+                    out.append(
+                        self._chunk(
+                            [
+                                {
+                                    "index": index,
+                                    "delta": {"content": step.released},
+                                    "logprobs": None,
+                                    "finish_reason": None,
+                                }
+                            ]
+                        )
+                    )
+                out.extend(self._block_events(index, step.block_message))
+            elif step.text:
+                out.append(
+                    self._chunk(
+                        [
+                            {
+                                "index": index,
+                                "delta": {"content": step.text},
+                                "logprobs": None,
+                                "finish_reason": None,
+                            }
+                        ]
+                    )
+                )
+        return out
+
+    def blocked_tail(self) -> list[bytes]:
+        out: list[bytes] = []
+        if self.info.include_usage and not self._usage_seen:
+            # the upstream was cut off before it reported usage; say so with zeros
+            usage = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+            out.append(self._chunk([], usage))
+        out.append(DONE)
+        return out
+
+    def error_event(self, message: str, code: str) -> bytes:
+        body = {"error": {"message": message, "type": "api_error", "param": None, "code": code}}
+        return encode_data(jsonutil.dumps_str(body))

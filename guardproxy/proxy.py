@@ -1,0 +1,482 @@
+"""The guarded routes: parse once, pick a policy, check input, call upstream, check output.
+
+Streaming responses are relayed event by event through the provider's StreamTranslator;
+non-streamed ones are checked whole. Either way the decision is written to the audit log
+before the response completes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from guardproxy import jsonutil
+from guardproxy.checks.base import Action, CheckContext
+from guardproxy.decisions import DecisionRecord, new_decision_id, request_id_from
+from guardproxy.errors import BadRequest, UpstreamError, UpstreamTimeout
+from guardproxy.pipeline import Verdict, evaluate
+from guardproxy.policy.compiled import Policy
+from guardproxy.providers.anthropic import AnthropicProvider
+from guardproxy.providers.base import Provider, RequestInfo
+from guardproxy.providers.openai import OpenAIProvider
+from guardproxy.runtime import RUNTIME, Runtime
+from guardproxy.sse import SSEDecoder, SSEError
+from guardproxy.streaming import StreamGuard
+from guardproxy.upstream import request_headers, response_headers
+
+log = logging.getLogger(__name__)
+
+OPENAI = OpenAIProvider()
+ANTHROPIC = AnthropicProvider()
+
+
+def provider_for_path(path: str) -> Provider:
+    return ANTHROPIC if path.startswith("/v1/messages") else OPENAI
+
+
+REQUEST_ID: web.RequestKey[str] = web.RequestKey("guard_request_id", str)
+
+
+def request_id(request: web.Request) -> str:
+    """The request's id, taken from X-Request-Id when sane, made once per request."""
+    rid = request.get(REQUEST_ID)
+    if rid is None:
+        rid = request_id_from(request.headers)
+        request[REQUEST_ID] = rid
+    return rid
+
+
+def error_response(
+    provider: Provider,
+    status: int,
+    message: str,
+    code: str,
+    rid: str,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    body = provider.error_body(status, message, code, rid)
+    return web.Response(
+        status=status,
+        body=jsonutil.dumps(body),
+        content_type="application/json",
+        headers={"X-Request-Id": rid, **(headers or {})},
+    )
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    if request.content_length is not None and request.content_length > limit:
+        raise BadRequest(
+            413,
+            f"request body of {request.content_length} bytes exceeds the limit of {limit} "
+            "bytes (server setting max_body_bytes)",
+            code="request_too_large",
+        )
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await request.content.readany()
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise BadRequest(
+                413,
+                f"request body exceeds the limit of {limit} bytes (server setting max_body_bytes)",
+                code="request_too_large",
+            )
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def parse_json(raw: bytes) -> dict[str, Any]:
+    try:
+        body = jsonutil.loads(raw)
+    except (jsonutil.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadRequest(
+            400, f"request body is not valid JSON ({exc.__class__.__name__})", code="invalid_json"
+        ) from None
+    if not isinstance(body, dict):
+        raise BadRequest(400, "request body must be a JSON object", code="invalid_json")
+    return body
+
+
+def _ctx_factory(direction: str, rid: str, info: RequestInfo) -> Any:
+    def make(partial: bool) -> CheckContext:
+        return CheckContext(
+            direction=direction,  # type: ignore[arg-type]
+            request_id=rid,
+            model=info.model,
+            messages=info.messages,
+            sources=info.sources,
+            partial=partial,
+        )
+
+    return make
+
+
+def observe_verdict(rt: Runtime, verdict: Verdict, direction: str) -> None:
+    m = rt.metrics
+    for check_id, seconds in verdict.latencies.items():
+        m.check_seconds.labels(check_id, direction).observe(seconds)
+    for item in verdict.findings:
+        m.findings.labels(item.finding.check, item.finding.category).inc()
+    for check_id in verdict.errors:
+        outcome = "fail_open" if check_id in verdict.fail_open else "fail_closed"
+        m.check_errors.labels(check_id, outcome).inc()
+
+
+async def write_audit(rt: Runtime, record: DecisionRecord) -> None:
+    try:
+        await rt.audit.append(record.to_record())
+    except Exception:
+        rt.metrics.audit_write_errors.inc()
+        log.exception("audit record %s could not be written", record.id)
+
+
+class GuardedHandler:
+    """One instance per provider route."""
+
+    def __init__(self, provider: Provider, route: str) -> None:
+        self.provider = provider
+        self.route = route
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        rt = request.app[RUNTIME]
+        started = time.perf_counter()
+        rid = request_id(request)
+        m = rt.metrics
+        m.in_flight.labels(self.route).inc()
+        status = 500
+        action = Action.ALLOW
+        policy_name = "none"
+        stream_label = "false"
+        try:
+            try:
+                raw = await read_body(request, rt.settings.max_body_bytes)
+                body = parse_json(raw)
+                info = self.provider.parse_request(body)
+                policy = rt.policy_set().select(
+                    route=self.route,
+                    model=info.model,
+                    requested=request.headers.get("X-Guard-Policy"),
+                )
+            except BadRequest as exc:
+                m.bad_requests.labels(self.route, exc.code).inc()
+                status = exc.status
+                return error_response(self.provider, exc.status, str(exc), exc.code, rid)
+            policy_name = policy.name
+            stream_label = "true" if info.stream else "false"
+            record = DecisionRecord(
+                id=new_decision_id(),
+                route=self.route,
+                provider=self.provider.name,
+                policy_ref=policy.ref,
+                policy_mode=policy.mode,
+                request_id=rid,
+                model=info.model,
+                stream=info.stream,
+                stream_mode=policy.stream.mode if info.stream else None,
+            )
+            guard_headers = {
+                "X-Guard-Decision-Id": record.id,
+                "X-Guard-Policy": policy.ref,
+                "X-Request-Id": rid,
+            }
+            changed = b'"guardproxy"' in raw
+            blocked = await self._check_input(rt, policy, info, rid, record)
+            if blocked is not None:
+                record.outcome = "input_blocked"
+                action = Action.BLOCK
+                await write_audit(rt, record)
+                status = 400
+                return error_response(
+                    self.provider,
+                    400,
+                    blocked,
+                    "content_filter",
+                    rid,
+                    {**guard_headers, "X-Guard-Action": "block"},
+                )
+            if any(u["action"] == "redact" for u in record.input_units):
+                changed = True
+            upstream_body = jsonutil.dumps(body) if changed else raw
+            target = rt.upstream.target(request.path, request.query_string, request.headers)
+            if self.provider is ANTHROPIC:
+                url = f"{rt.settings.anthropic_upstream}/v1/messages"
+            else:
+                url = target.url
+            headers = request_headers(request.headers, identity=True)
+            resp: web.StreamResponse
+            if info.stream:
+                resp = await self._stream(
+                    request,
+                    rt,
+                    policy,
+                    info,
+                    rid,
+                    record,
+                    url,
+                    headers,
+                    upstream_body,
+                    guard_headers,
+                    started,
+                )
+            else:
+                resp = await self._whole(
+                    rt,
+                    policy,
+                    info,
+                    rid,
+                    record,
+                    url,
+                    headers,
+                    upstream_body,
+                    guard_headers,
+                    started,
+                )
+            status = resp.status
+            action, _ = record.actions()
+            return resp
+        finally:
+            m.in_flight.labels(self.route).dec()
+            elapsed = time.perf_counter() - started
+            m.requests.labels(self.route, policy_name, f"{status // 100}xx", action.label).inc()
+            m.request_seconds.labels(self.route, stream_label).observe(elapsed)
+
+    async def _check_input(
+        self, rt: Runtime, policy: Policy, info: RequestInfo, rid: str, record: DecisionRecord
+    ) -> str | None:
+        if not policy.input_checks:
+            return None
+        make_ctx = _ctx_factory("input", rid, info)
+        for i, slot in enumerate(info.input_slots):
+            original = slot.text
+            if not original:
+                continue
+            verdict = await evaluate(policy, policy.input_checks, original, make_ctx(False))
+            observe_verdict(rt, verdict, "input")
+            record.add_input(f"{slot.role}:{i}", original, verdict, rt.hmac_key)
+            if verdict.blocked:
+                return policy.messages.input_blocked
+            if verdict.text != original:
+                slot.set(verdict.text)
+        return None
+
+    async def _upstream_failed(
+        self,
+        rt: Runtime,
+        exc: UpstreamError,
+        rid: str,
+        record: DecisionRecord,
+        guard_headers: dict[str, str],
+    ) -> web.Response:
+        timeout = isinstance(exc, UpstreamTimeout)
+        status = 504 if timeout else 502
+        kind = (
+            f"timeout_{exc.phase.replace(' ', '_')}"
+            if isinstance(exc, UpstreamTimeout)
+            else "connect"
+        )
+        rt.metrics.upstream_errors.labels(self.route, kind).inc()
+        record.outcome = "upstream_error"
+        record.error = str(exc)
+        await write_audit(rt, record)
+        code = "upstream_timeout" if timeout else "upstream_unavailable"
+        return error_response(self.provider, status, str(exc), code, rid, guard_headers)
+
+    async def _whole(
+        self,
+        rt: Runtime,
+        policy: Policy,
+        info: RequestInfo,
+        rid: str,
+        record: DecisionRecord,
+        url: str,
+        headers: Any,
+        body: bytes,
+        guard_headers: dict[str, str],
+        started: float,
+    ) -> web.Response:
+        up_started = time.perf_counter()
+        try:
+            async with rt.upstream.request("POST", url, headers, body, decompress=True) as up:
+                payload = await rt.upstream.read_body(up, rt.settings.max_response_bytes)
+                up_status = up.status
+                up_headers = up.headers
+                content_type = up.content_type
+        except UpstreamError as exc:
+            return await self._upstream_failed(rt, exc, rid, record, guard_headers)
+        upstream_s = time.perf_counter() - up_started
+        record.upstream_status = up_status
+        data: Any = None
+        if up_status == 200 and content_type == "application/json":
+            try:
+                data = jsonutil.loads(payload)
+            except jsonutil.JSONDecodeError:
+                data = None
+        if not isinstance(data, dict):
+            # errors and anything we cannot read pass through unchanged, still recorded
+            record.outcome = "upstream_status" if up_status != 200 else "unparsed"
+            record.latency = {"upstream": upstream_s, "total": time.perf_counter() - started}
+            await write_audit(rt, record)
+            out_headers = response_headers(up_headers, body_rewritten=False)
+            out_headers.update(guard_headers)
+            out_headers["X-Guard-Action"] = "allow"
+            return web.Response(status=up_status, body=payload, headers=out_headers)
+        texts = self.provider.output_texts(data)
+        make_ctx = _ctx_factory("output", rid, info)
+        verdicts = await asyncio.gather(
+            *(evaluate(policy, policy.output_checks, t.text, make_ctx(False)) for t in texts)
+        )
+        by_key: dict[str, Verdict] = {}
+        for t, v in zip(texts, verdicts, strict=True):
+            by_key[t.key] = v
+            record.add(t.key, t.text, v, rt.hmac_key)
+            observe_verdict(rt, v, "output")
+        self.provider.apply_output(data, by_key, policy.messages.output_blocked)
+        action, _ = record.actions()
+        total = time.perf_counter() - started
+        record.latency = {"upstream": upstream_s, "total": total, "overhead": total - upstream_s}
+        await write_audit(rt, record)
+        rt.metrics.upstream_seconds.labels(self.route, "false").observe(upstream_s)
+        rt.metrics.overhead_seconds.labels(self.route, "false").observe(total - upstream_s)
+        out_headers = response_headers(up_headers, body_rewritten=True)
+        out_headers.update(guard_headers)
+        out_headers["X-Guard-Action"] = action.label
+        out_headers["Content-Type"] = "application/json"
+        return web.Response(status=up_status, body=jsonutil.dumps(data), headers=out_headers)
+
+    async def _stream(
+        self,
+        request: web.Request,
+        rt: Runtime,
+        policy: Policy,
+        info: RequestInfo,
+        rid: str,
+        record: DecisionRecord,
+        url: str,
+        headers: Any,
+        body: bytes,
+        guard_headers: dict[str, str],
+        started: float,
+    ) -> web.StreamResponse:
+        m = rt.metrics
+        make_ctx = _ctx_factory("output", rid, info)
+
+        def guard_for(_key: str) -> StreamGuard:
+            return StreamGuard(policy, make_ctx)
+
+        translator = self.provider.stream_translator(info, guard_for)
+        up_started = time.perf_counter()
+        try:
+            async with rt.upstream.request("POST", url, headers, body, decompress=True) as up:
+                record.upstream_status = up.status
+                m.upstream_ttfb_seconds.labels(self.route).observe(time.perf_counter() - up_started)
+                if up.status != 200 or up.content_type != "text/event-stream":
+                    payload = await rt.upstream.read_body(up, rt.settings.max_response_bytes)
+                    record.outcome = "upstream_status"
+                    await write_audit(rt, record)
+                    out_headers = response_headers(up.headers, body_rewritten=False)
+                    out_headers.update(guard_headers)
+                    return web.Response(status=up.status, body=payload, headers=out_headers)
+                out_headers = response_headers(up.headers, body_rewritten=True)
+                out_headers.update(guard_headers)
+                out_headers["Content-Type"] = "text/event-stream; charset=utf-8"
+                out_headers["Cache-Control"] = "no-cache"
+                resp = web.StreamResponse(status=200, headers=out_headers)
+                await resp.prepare(request)
+                await self._relay(rt, up, resp, translator, record, started)
+        except UpstreamError as exc:
+            return await self._upstream_failed(rt, exc, rid, record, guard_headers)
+        total = time.perf_counter() - started
+        upstream_s = time.perf_counter() - up_started
+        record.latency.update({"upstream": upstream_s, "total": total})
+        m.upstream_seconds.labels(self.route, "true").observe(upstream_s)
+        return resp
+
+    async def _relay(
+        self,
+        rt: Runtime,
+        up: aiohttp.ClientResponse,
+        resp: web.StreamResponse,
+        translator: Any,
+        record: DecisionRecord,
+        started: float,
+    ) -> None:
+        m = rt.metrics
+        decoder = SSEDecoder()
+        first_text_at: float | None = None
+        tail: list[bytes] = []
+        ended = False
+        client_gone = False
+        try:
+            while not ended:
+                try:
+                    chunk = await rt.upstream.read_chunk(up)
+                    events = decoder.feed(chunk) if chunk else decoder.close()
+                except (UpstreamError, SSEError) as exc:
+                    kind = "timeout_idle" if isinstance(exc, UpstreamTimeout) else "protocol"
+                    m.upstream_errors.labels(self.route, kind).inc()
+                    record.outcome = "upstream_error"
+                    record.error = str(exc)
+                    up.close()
+                    tail = [translator.error_event(str(exc), "upstream_error")]
+                    break
+                out: list[bytes] = []
+                for ev in events:
+                    terminal = ev.data == "[DONE]" or ev.event == "message_stop"
+                    produced = await translator.on_event(ev)
+                    if terminal:
+                        tail = produced
+                        ended = True
+                        break
+                    out.extend(produced)
+                    if translator.blocked_all:
+                        tail = translator.blocked_tail()
+                        up.close()  # cancel generation upstream
+                        ended = True
+                        break
+                if not chunk and not ended:
+                    tail = await translator.on_end()
+                    ended = True
+                if out:
+                    if first_text_at is None and translator.saw_text:
+                        first_text_at = time.perf_counter()
+                        m.delivered_ttfb_seconds.labels(self.route).observe(first_text_at - started)
+                    await resp.write(b"".join(out))
+        except (ConnectionResetError, aiohttp.ClientConnectionResetError):
+            client_gone = True
+            record.outcome = "client_disconnect"
+            m.client_disconnects.labels(self.route).inc()
+            up.close()
+        except asyncio.CancelledError:
+            record.outcome = "client_disconnect"
+            up.close()
+            await self._finish_record(rt, translator, record, started)
+            raise
+        await self._finish_record(rt, translator, record, started)
+        if not client_gone:
+            try:
+                if tail:
+                    await resp.write(b"".join(tail))
+                await resp.write_eof()
+            except (ConnectionResetError, aiohttp.ClientConnectionResetError):
+                m.client_disconnects.labels(self.route).inc()
+
+    async def _finish_record(
+        self, rt: Runtime, translator: Any, record: DecisionRecord, started: float
+    ) -> None:
+        for key, guard in translator.guards.items():
+            verdict = guard.verdict()
+            record.add(key, guard.raw_text, verdict, rt.hmac_key)
+            observe_verdict(rt, verdict, "output")
+            rt.metrics.holdback_chars.labels(self.route).observe(guard.max_held)
+        if any(g.blocked for g in translator.guards.values()) and record.outcome == "ok":
+            record.outcome = "blocked"
+        record.latency["total"] = time.perf_counter() - started
+        await write_audit(rt, record)

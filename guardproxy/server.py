@@ -1,0 +1,456 @@
+"""The aiohttp application: routes, access rules, error mapping, lifecycle, policy reload."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import ipaddress
+import logging
+import os
+import socket
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from guardproxy import jsonutil
+from guardproxy.audit.keys import load_hmac_key
+from guardproxy.audit.writer import AuditWriter
+from guardproxy.checks.base import CheckContext, Offloader, Source
+from guardproxy.checks.registry import CheckRegistry
+from guardproxy.config import Settings
+from guardproxy.decisions import DecisionRecord, new_decision_id
+from guardproxy.errors import BadRequest, ConfigError, UpstreamError, UpstreamTimeout
+from guardproxy.metrics import Metrics
+from guardproxy.pipeline import evaluate
+from guardproxy.proxy import (
+    ANTHROPIC,
+    OPENAI,
+    GuardedHandler,
+    error_response,
+    observe_verdict,
+    parse_json,
+    provider_for_path,
+    read_body,
+    request_id,
+    write_audit,
+)
+from guardproxy.runtime import RUNTIME, Runtime
+from guardproxy.upstream import UpstreamClient, request_headers, response_headers
+
+log = logging.getLogger(__name__)
+
+UNGUARDED_PREFIXES = ("/v1/responses", "/v1/completions", "/v1/batches", "/v1/messages/batches")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _json(data: Any, status: int = 200, **kw: Any) -> web.Response:
+    return web.Response(
+        body=jsonutil.dumps(data), status=status, content_type="application/json", **kw
+    )
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The one place that maps exceptions to responses, in the provider's shape."""
+    rid = request_id(request)
+    provider = provider_for_path(request.path)
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except BadRequest as exc:
+        return error_response(provider, exc.status, str(exc), exc.code, rid)
+    except UpstreamTimeout as exc:
+        return error_response(provider, 504, str(exc), "upstream_timeout", rid)
+    except UpstreamError as exc:
+        return error_response(provider, 502, str(exc), "upstream_unavailable", rid)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        log.exception("unhandled %s on %s (request %s)", type(exc).__name__, request.path, rid)
+        return error_response(provider, 500, "internal error in guardproxy", "internal_error", rid)
+
+
+def _is_loopback(remote: str | None) -> bool:
+    if not remote:
+        return False
+    try:
+        return ipaddress.ip_address(remote.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+OPEN_GUARD_ROUTES = ("/guard/provenance/keys", "/guard/provenance/verify")
+
+
+@web.middleware
+async def access_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """/guard/*: a bearer token when GUARDPROXY_ADMIN_TOKEN is set, else loopback only."""
+    path = request.path
+    if path.startswith("/guard/") and path not in OPEN_GUARD_ROUTES:
+        rt = request.app[RUNTIME]
+        token = rt.settings.admin_token
+        rid = request_id(request)
+        if token is not None:
+            expected = f"Bearer {token.get_secret_value()}"
+            given = request.headers.get("Authorization", "")
+            if not hmac.compare_digest(given.encode(), expected.encode()):
+                return _json(
+                    {
+                        "error": {
+                            "message": "missing or wrong bearer token for /guard/* "
+                            "(server setting admin_token / GUARDPROXY_ADMIN_TOKEN)",
+                            "code": "unauthorized",
+                            "request_id": rid,
+                        }
+                    },
+                    401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+        elif not _is_loopback(request.remote):
+            return _json(
+                {
+                    "error": {
+                        "message": "/guard/* answers only loopback clients unless "
+                        "GUARDPROXY_ADMIN_TOKEN is set",
+                        "code": "forbidden",
+                        "request_id": rid,
+                    }
+                },
+                403,
+            )
+    return await handler(request)
+
+
+async def passthrough(request: web.Request) -> web.StreamResponse:
+    """Any other /v1/ path: relayed unchanged, bytes streamed both ways."""
+    rt = request.app[RUNTIME]
+    rid = request_id(request)
+    path = request.path
+    route = "passthrough"
+    if path.startswith(UNGUARDED_PREFIXES):
+        route = "unguarded"
+        if rt.settings.unguarded_generation == "block":
+            rt.metrics.unguarded.labels(path.split("/")[2], "blocked").inc()
+            provider = provider_for_path(path)
+            return error_response(
+                provider,
+                403,
+                f"{path} generates text that guardproxy does not guard yet; it is blocked by the "
+                "server setting unguarded_generation=block (set it to pass to allow)",
+                "unguarded_generation_blocked",
+                rid,
+            )
+        rt.metrics.unguarded.labels(path.split("/")[2], "passed").inc()
+    started = time.perf_counter()
+    body = await read_body(request, rt.settings.max_body_bytes) if request.can_read_body else None
+    target = rt.upstream.target(path, request.query_string, request.headers)
+    headers = request_headers(request.headers, identity=False)
+    policy = rt.policy_set().policies[rt.policy_set().default]
+    decision_id = new_decision_id()
+    guard_headers = {
+        "X-Guard-Decision-Id": decision_id,
+        "X-Guard-Policy": policy.ref,
+        "X-Guard-Action": "allow",
+        "X-Request-Id": rid,
+    }
+    rt.metrics.in_flight.labels(route).inc()
+    status = 502
+    try:
+        async with rt.upstream.request(
+            request.method, target.url, headers, body, decompress=False
+        ) as up:
+            status = up.status
+            out_headers = response_headers(up.headers, body_rewritten=False)
+            out_headers.update(guard_headers)
+            resp = web.StreamResponse(status=up.status, headers=out_headers)
+            if up.content_length is not None and "Transfer-Encoding" not in up.headers:
+                resp.content_length = up.content_length
+            await resp.prepare(request)
+            while True:
+                chunk = await rt.upstream.read_chunk(up)
+                if not chunk:
+                    break
+                await resp.write(chunk)
+            record = DecisionRecord(
+                id=decision_id,
+                route=route,
+                provider=target.provider,
+                policy_ref=policy.ref,
+                policy_mode=policy.mode,
+                request_id=rid,
+                upstream_status=up.status,
+                outcome="passthrough",
+            )
+            record.latency = {"total": time.perf_counter() - started}
+            await write_audit(rt, record)
+            await resp.write_eof()
+            return resp
+    finally:
+        rt.metrics.in_flight.labels(route).dec()
+        rt.metrics.requests.labels(route, policy.name, f"{status // 100}xx", "allow").inc()
+        rt.metrics.request_seconds.labels(route, "false").observe(time.perf_counter() - started)
+
+
+async def analyze(request: web.Request) -> web.Response:
+    """POST /guard/analyze: the proxy's pipeline on a text, without an upstream call."""
+    rt = request.app[RUNTIME]
+    rid = request_id(request)
+    body = parse_json(await read_body(request, rt.settings.max_body_bytes))
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise BadRequest(400, "field 'text' (string) is required")
+    direction = body.get("direction", "output")
+    if direction not in ("output", "input"):
+        raise BadRequest(400, "field 'direction' must be 'output' or 'input'")
+    context = body.get("context") or []
+    if not isinstance(context, list) or not all(isinstance(c, str) for c in context):
+        raise BadRequest(400, "field 'context' must be a list of strings")
+    raw_sources = body.get("sources") or []
+    if not isinstance(raw_sources, list):
+        raise BadRequest(400, "field 'sources' must be a list of {id, title, url, text}")
+    sources = []
+    for i, src in enumerate(raw_sources):
+        if not isinstance(src, dict) or not isinstance(src.get("text", ""), str):
+            raise BadRequest(400, f"sources[{i}] must be an object with a 'text' string")
+        sources.append(
+            Source(str(src.get("id", i + 1)), src.get("text", ""), src.get("title"), src.get("url"))
+        )
+    name = body.get("policy")
+    pset = rt.policy_set()
+    if name is None:
+        policy = pset.policies[pset.default]
+    else:
+        found = pset.get(str(name))
+        if found is None:
+            known = ", ".join(sorted(pset.policies))
+            raise BadRequest(
+                404, f"unknown policy {name!r}; loaded: {known}", code="policy_not_found"
+            )
+        policy = found
+    ctx = CheckContext(
+        direction=direction, request_id=rid, messages=tuple(context), sources=tuple(sources)
+    )
+    entries = policy.output_checks if direction == "output" else policy.input_checks
+    verdict = await evaluate(policy, entries, text, ctx)
+    if verdict.blocked and direction == "input":
+        verdict.text = policy.messages.input_blocked
+    observe_verdict(rt, verdict, direction)
+    record = DecisionRecord(
+        id=new_decision_id(),
+        route="analyze",
+        provider="none",
+        policy_ref=policy.ref,
+        policy_mode=policy.mode,
+        request_id=rid,
+        direction=direction,
+    )
+    if direction == "output":
+        record.add("0", text, verdict, rt.hmac_key)
+    else:
+        record.add_input("0", text, verdict, rt.hmac_key)
+    await write_audit(rt, record)
+    scores = {entry.id: 0.0 for entry in entries}
+    scores.update({k: round(v, 4) for k, v in verdict.scores.items()})
+    return _json(
+        {
+            "action": verdict.action.label,
+            "would_action": verdict.would_action.label,
+            "text": verdict.text,
+            "findings": [
+                {
+                    "check": a.finding.check,
+                    "category": a.finding.category,
+                    "start": a.finding.start,
+                    "end": a.finding.end,
+                    "score": round(a.finding.score, 4),
+                    "message": a.finding.message,
+                    "action": a.action.label,
+                    "enforced": a.enforced,
+                }
+                for a in verdict.findings
+            ],
+            "scores": scores,
+            "annotations": [
+                {"check": a.check, "kind": a.kind, "text": a.text, "data": a.data}
+                for a in verdict.annotations
+            ],
+            "errors": verdict.errors,
+            "decision_id": record.id,
+            "policy": policy.ref,
+        },
+        headers={"X-Guard-Decision-Id": record.id, "X-Guard-Policy": policy.ref},
+    )
+
+
+async def decision(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    found = await rt.audit.get(request.match_info["id"])
+    if found is None:
+        return _json(
+            {
+                "error": {
+                    "message": "no decision with that id in this process's audit log",
+                    "code": "not_found",
+                }
+            },
+            404,
+        )
+    return _json(found)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return _json({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    ready = rt.ready and rt.policies is not None and not rt.draining
+    body = {
+        "ready": ready,
+        "policies": sorted(rt.policies.policies) if rt.policies else [],
+        "draining": rt.draining,
+    }
+    return _json(body, 200 if ready else 503)
+
+
+async def metrics_handler(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    return web.Response(
+        body=generate_latest(rt.metrics.registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
+    )
+
+
+async def reload_policies(rt: Runtime) -> bool:
+    """Build a new policy set and swap it in; a bad file keeps the running set."""
+    try:
+        new = await rt.load_policies()
+    except (ConfigError, OSError) as exc:
+        rt.metrics.policy_reloads.labels("error").inc()
+        log.error("policy reload failed, keeping the running policies: %s", exc)
+        return False
+    rt.install(new)
+    rt.metrics.policy_reloads.labels("success").inc()
+    log.info("policies reloaded: %s", ", ".join(p.ref for p in new.policies.values()))
+    return True
+
+
+def _policy_fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+async def watch_policies(rt: Runtime) -> None:
+    """Poll the policy directory; reload when any file changes."""
+    directory = rt.policy_dir
+    loop = asyncio.get_running_loop()
+    last = await loop.run_in_executor(None, _policy_fingerprint, directory)
+    while True:
+        await asyncio.sleep(rt.settings.watch_interval_s)
+        current = await loop.run_in_executor(None, _policy_fingerprint, directory)
+        if current != last:
+            last = current
+            await reload_policies(rt)
+
+
+def _chain_id() -> str:
+    host = "".join(c if c.isalnum() or c in "._-" else "-" for c in socket.gethostname())
+    return f"{host or 'host'}-{os.getpid()}"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    registry: CollectorRegistry | None = None,
+    offloader: Offloader | None = None,
+    check_registry: CheckRegistry | None = None,
+) -> web.Application:
+    """Build the application; long-lived resources open and close in cleanup_ctx."""
+    app = web.Application(
+        middlewares=[error_middleware, access_middleware],
+        client_max_size=settings.max_body_bytes,
+    )
+    metrics = Metrics(registry if registry is not None else CollectorRegistry())
+    owns_offloader = offloader is None
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        nonlocal offloader
+        if offloader is None:
+            from guardproxy.nlp.pool import ProcessOffloader
+
+            offloader = ProcessOffloader(settings.workers, model_name=settings.nlp_model)
+        key_file = settings.audit_key_file or settings.audit_dir / "hmac.key"
+        loop = asyncio.get_running_loop()
+        hmac_key = await loop.run_in_executor(
+            None, lambda: load_hmac_key(env=os.environ, key_file=key_file)
+        )
+        audit = AuditWriter(
+            settings.audit_dir,
+            chain_id=_chain_id(),
+            max_file_bytes=settings.audit_max_file_bytes,
+            fsync=settings.audit_fsync,
+        )
+        await audit.start()
+        upstream = UpstreamClient(settings)
+        await upstream.start()
+        rt = Runtime(
+            settings=settings,
+            metrics=metrics,
+            upstream=upstream,
+            offloader=offloader,
+            audit=audit,
+            hmac_key=hmac_key,
+            registry=check_registry or CheckRegistry.discover(),
+        )
+        app[RUNTIME] = rt
+        start = getattr(offloader, "start", None)
+        if start is not None and owns_offloader:
+            await start()
+        rt.install(await rt.load_policies())
+        rt.ready = True
+        watcher = None
+        if settings.watch_policies:
+            watcher = asyncio.create_task(watch_policies(rt), name="guardproxy-policy-watch")
+        try:
+            yield
+        finally:
+            rt.ready = False
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
+            await upstream.close()
+            for policy in (*rt.policy_set().policies.values(), *rt.retired):
+                await policy.close()
+            await audit.close()
+            close = getattr(offloader, "close", None)
+            if close is not None and owns_offloader:
+                await close()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.on_shutdown.append(_on_shutdown)
+    chat = GuardedHandler(OPENAI, "chat_completions")
+    messages = GuardedHandler(ANTHROPIC, "messages")
+    app.router.add_post("/v1/chat/completions", chat.handle)
+    app.router.add_post("/v1/messages", messages.handle)
+    app.router.add_post("/guard/analyze", analyze)
+    app.router.add_get("/guard/decisions/{id}", decision)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_handler)
+    app.router.add_route("*", "/v1/{tail:.*}", passthrough)
+    return app
+
+
+async def _on_shutdown(app: web.Application) -> None:
+    app[RUNTIME].draining = True

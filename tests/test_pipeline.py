@@ -1,0 +1,141 @@
+"""The pipeline decides: strongest action wins, overlaps resolve, monitor never edits."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from guardproxy.checks.base import Action, CheckContext
+from guardproxy.pipeline import evaluate
+from guardproxy.policy.compiled import Policy
+from guardproxy.policy.loader import PolicyLoader
+from tests.helpers import make_registry
+
+CTX = CheckContext(direction="output", request_id="t")
+
+
+def policy(body: str) -> Policy:
+    return PolicyLoader(make_registry()).load_bytes(
+        textwrap.dedent(body).encode(), name="t"
+    )
+
+
+async def run(p: Policy, text: str):  # type: ignore[no-untyped-def]
+    return await evaluate(p, p.output_checks, text, CTX)
+
+
+async def test_redacts_every_match() -> None:
+    p = policy("""
+        output:
+          - use: pattern
+            options: {pattern: "\\\\d{3}", replacement: "<N>"}
+    """)
+    v = await run(p, "a 123 b 456 c")
+    assert v.action is Action.REDACT
+    assert v.text == "a <N> b <N> c"
+    assert [(f.finding.start, f.finding.end) for f in v.findings] == [(2, 5), (8, 11)]
+
+
+async def test_overlapping_redactions_keep_the_longest_span() -> None:
+    p = policy("""
+        output:
+          - use: pattern
+            id: short
+            options: {pattern: "bc", replacement: "<S>"}
+          - use: pattern
+            id: long
+            options: {pattern: "abcd", replacement: "<L>"}
+    """)
+    v = await run(p, "xx abcd yy")
+    assert v.text == "xx <L> yy"
+
+
+async def test_block_beats_redact_and_uses_policy_message() -> None:
+    p = policy("""
+        messages: {output_blocked: "nope"}
+        output:
+          - use: pattern
+            id: red
+            options: {pattern: "a"}
+          - use: pattern
+            id: blk
+            action: block
+            options: {pattern: "z"}
+    """)
+    v = await run(p, "a z")
+    assert v.action is Action.BLOCK
+    assert v.text == "nope"
+
+
+async def test_monitor_policy_records_would_action_only() -> None:
+    p = policy("""
+        mode: monitor
+        output:
+          - use: pattern
+            action: block
+            options: {pattern: "secret"}
+    """)
+    v = await run(p, "the secret word")
+    assert v.action is Action.ALLOW
+    assert v.would_action is Action.BLOCK
+    assert v.text == "the secret word"
+
+
+async def test_monitor_on_one_check_overrides_enforce_policy() -> None:
+    p = policy("""
+        output:
+          - use: pattern
+            id: watched
+            mode: monitor
+            options: {pattern: "b"}
+          - use: pattern
+            id: enforced
+            options: {pattern: "a"}
+    """)
+    v = await run(p, "a b")
+    assert v.text == "<X> b"
+    assert v.action is Action.REDACT
+
+
+@pytest.mark.parametrize(
+    ("on_error", "action", "text"),
+    [("fail_closed", Action.BLOCK, "withheld"), ("fail_open", Action.ALLOW, "hello")],
+)
+async def test_on_error(on_error: str, action: Action, text: str) -> None:
+    p = policy(f"""
+        messages: {{output_blocked: withheld}}
+        output:
+          - use: failing
+            on_error: {on_error}
+    """)
+    v = await run(p, "hello")
+    assert v.action is action
+    assert v.text == text
+    assert v.errors == {"failing": "RuntimeError"}
+    if on_error == "fail_closed":
+        assert v.findings[0].finding.category == "check_error"
+    else:
+        assert v.fail_open == ["failing"]
+
+
+async def test_timeout_follows_on_error() -> None:
+    import asyncio
+
+    from guardproxy.checks.base import Check, CheckResult
+
+    class Slow(Check):  # type: ignore[type-arg]
+        name = "slow"
+
+        async def run(self, text: str, ctx: CheckContext) -> CheckResult:
+            await asyncio.sleep(5)
+            return CheckResult()
+
+    registry = make_registry()
+    registry.register("slow", Slow)
+    p = PolicyLoader(registry).load_bytes(
+        b"output:\n  - use: slow\n    timeout_ms: 20\n    on_error: fail_closed\n", name="t"
+    )
+    v = await evaluate(p, p.output_checks, "x", CTX)
+    assert v.action is Action.BLOCK
+    assert v.errors == {"slow": "timeout"}

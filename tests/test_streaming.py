@@ -1,0 +1,116 @@
+"""StreamGuard: a value split anywhere across chunks is still caught; modes behave."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from guardproxy.checks.base import Action, CheckContext
+from guardproxy.policy.compiled import Policy
+from guardproxy.policy.loader import PolicyLoader
+from guardproxy.streaming import StreamGuard
+from tests.helpers import make_registry
+
+SECRET = "alice.smith@example.org"
+TEXT = f"Hello there. You can write to {SECRET} at any time, we answer within a day."
+
+
+def policy(mode: str = "incremental", action: str = "redact", extra: str = "") -> Policy:
+    body = f"""
+        stream: {{mode: {mode}, holdback_chars: 64, min_window_chars: 8}}
+        messages: {{output_blocked: BLOCKED}}
+        {extra}
+        output:
+          - use: pattern
+            action: {action}
+            options: {{pattern: "[\\\\w.]+@[\\\\w.]+\\\\w", replacement: "<EMAIL>", lookahead: 40}}
+    """
+    return PolicyLoader(make_registry()).load_bytes(textwrap.dedent(body).encode(), name="s")
+
+
+def ctx(partial: bool) -> CheckContext:
+    return CheckContext(direction="output", request_id="t", partial=partial)
+
+
+async def stream(p: Policy, chunks: list[str]) -> tuple[list[str], StreamGuard]:
+    guard = StreamGuard(p, ctx)
+    out = []
+    for chunk in chunks:
+        step = await guard.feed(chunk)
+        out.append(step.text)
+        if step.blocked:
+            return out, guard
+    out.append((await guard.finish()).text)
+    return out, guard
+
+
+def split_at(text: str, *cuts: int) -> list[str]:
+    points = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in zip(points, points[1:], strict=False)]
+
+
+@pytest.mark.parametrize("offset", range(1, len(SECRET)))
+async def test_value_split_at_every_offset_is_redacted(offset: int) -> None:
+    start = TEXT.index(SECRET)
+    out, guard = await stream(policy(), split_at(TEXT, start + offset))
+    delivered = "".join(out)
+    assert SECRET not in delivered
+    assert delivered == TEXT.replace(SECRET, "<EMAIL>")
+    assert guard.verdict().action is Action.REDACT
+
+
+@pytest.mark.parametrize("size", [1, 3, 7])
+async def test_small_chunks(size: int) -> None:
+    chunks = [TEXT[i : i + size] for i in range(0, len(TEXT), size)]
+    out, guard = await stream(policy(), chunks)
+    assert "".join(out) == TEXT.replace(SECRET, "<EMAIL>")
+    # no piece of the value is ever released on its own
+    assert not any("@" in piece for piece in out)
+
+
+async def test_text_is_released_before_the_end() -> None:
+    long_text = "word " * 60 + SECRET + " tail"
+    chunks = [long_text[i : i + 10] for i in range(0, len(long_text), 10)]
+    out, guard = await stream(policy(), chunks)
+    released_early = "".join(out[:-1])
+    assert len(released_early) > 100
+    assert guard.max_held <= 64 + 8 + 10 + 40
+
+
+async def test_block_mid_stream_stops_release() -> None:
+    out, guard = await stream(policy(action="block"), split_at(TEXT, 40, 50))
+    assert guard.blocked
+    assert out[-1].endswith("BLOCKED")
+    assert SECRET[:5] not in "".join(out)
+    assert guard.verdict().action is Action.BLOCK
+
+
+async def test_buffered_holds_everything_until_finish() -> None:
+    out, guard = await stream(policy(mode="buffered"), split_at(TEXT, 10, 20, 30))
+    assert out[:-1] == ["", "", "", ""]
+    assert out[-1] == TEXT.replace(SECRET, "<EMAIL>")
+
+
+async def test_passthrough_releases_at_once_and_records_would_action() -> None:
+    out, guard = await stream(policy(mode="passthrough"), split_at(TEXT, 40))
+    assert "".join(out) == TEXT
+    v = guard.verdict()
+    assert v.action is Action.ALLOW
+    assert v.would_action is Action.REDACT
+    assert v.findings[0].finding.start == TEXT.index(SECRET)
+
+
+async def test_monitor_policy_streams_unchanged() -> None:
+    out, guard = await stream(policy(extra="mode: monitor"), split_at(TEXT, 33))
+    assert "".join(out) == TEXT
+    assert guard.verdict().would_action is Action.REDACT
+    assert guard.verdict().action is Action.ALLOW
+
+
+async def test_findings_have_offsets_in_the_whole_text() -> None:
+    chunks = [TEXT[i : i + 5] for i in range(0, len(TEXT), 5)]
+    _, guard = await stream(policy(), chunks)
+    spans = [(f.finding.start, f.finding.end) for f in guard.verdict().findings]
+    start = TEXT.index(SECRET)
+    assert spans == [(start, start + len(SECRET))]
