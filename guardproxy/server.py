@@ -350,11 +350,10 @@ def _policy_fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-async def watch_policies(rt: Runtime) -> None:
+async def watch_policies(rt: Runtime, last: tuple[tuple[str, int, int], ...]) -> None:
     """Poll the policy directory; reload when any file changes."""
     directory = rt.policy_dir
     loop = asyncio.get_running_loop()
-    last = await loop.run_in_executor(None, _policy_fingerprint, directory)
     while True:
         await asyncio.sleep(rt.settings.watch_interval_s)
         current = await loop.run_in_executor(None, _policy_fingerprint, directory)
@@ -416,11 +415,12 @@ def create_app(
         start = getattr(offloader, "start", None)
         if start is not None and owns_offloader:
             await start()
+        fingerprint = await loop.run_in_executor(None, _policy_fingerprint, rt.policy_dir)
         rt.install(await rt.load_policies())
         rt.ready = True
         watcher = None
         if settings.watch_policies:
-            watcher = asyncio.create_task(watch_policies(rt), name="guardproxy-policy-watch")
+            watcher = asyncio.create_task(watch_policies(rt, fingerprint), name="guardproxy-policy-watch")
         try:
             yield
         finally:

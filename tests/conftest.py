@@ -81,8 +81,9 @@ async def make_proxy(
         }
         values.update(overrides)
         settings = Settings.model_validate(values)
-        app = create_app(settings, registry=registry, offloader=nlp_pool,
-                         check_registry=check_registry)
+        app = create_app(
+            settings, registry=registry, offloader=nlp_pool, check_registry=check_registry
+        )
         server: TestServer = await aiohttp_server(app)
         return Proxy(server, app, registry, mock_upstream, audit_dir)
 

@@ -39,8 +39,15 @@ class PatternCheck(Check[PatternOptions]):
     async def run(self, text: str, ctx: CheckContext) -> CheckResult:
         self.calls += 1
         findings = tuple(
-            Finding(self.name, self.options.category, m.start(), m.end(), 1.0,
-                    f"{self.options.category} matched", self.options.replacement)
+            Finding(
+                self.name,
+                self.options.category,
+                m.start(),
+                m.end(),
+                1.0,
+                f"{self.options.category} matched",
+                self.options.replacement,
+            )
             for m in self._re.finditer(text)
         )
         return CheckResult(findings, 1.0 if findings else 0.0)

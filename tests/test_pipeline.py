@@ -16,9 +16,7 @@ CTX = CheckContext(direction="output", request_id="t")
 
 
 def policy(body: str) -> Policy:
-    return PolicyLoader(make_registry()).load_bytes(
-        textwrap.dedent(body).encode(), name="t"
-    )
+    return PolicyLoader(make_registry()).load_bytes(textwrap.dedent(body).encode(), name="t")
 
 
 async def run(p: Policy, text: str):  # type: ignore[no-untyped-def]

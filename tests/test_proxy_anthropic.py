@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 
 import aiohttp
 import anthropic
+import pytest
 
 from tests.conftest import Proxy
 
@@ -14,17 +16,29 @@ PHONE = "415-555-0132"
 QUESTION = [{"role": "user", "content": "How do I reach my account manager?"}]
 
 
+_open: list[anthropic.AsyncAnthropic] = []
+
+
 def client(proxy: Proxy, **headers: str) -> anthropic.AsyncAnthropic:
-    return anthropic.AsyncAnthropic(
+    sdk = anthropic.AsyncAnthropic(
         base_url=proxy.url, api_key="sk-ant-test", default_headers=headers, max_retries=0
     )
+    _open.append(sdk)
+    return sdk
+
+
+@pytest.fixture(autouse=True)
+async def _close_clients() -> AsyncIterator[None]:
+    yield
+    while _open:
+        await _open.pop().close()
 
 
 async def test_non_stream_redacts_pii(proxy: Proxy) -> None:
     raw = await client(proxy).messages.with_raw_response.create(
         model="claude-test", max_tokens=200, messages=QUESTION
     )
-    message = raw.parse()
+    message = await raw.parse()
     text = "".join(b.text for b in message.content if b.type == "text")
     assert EMAIL not in text and PHONE not in text
     assert "<EMAIL_ADDRESS>" in text
@@ -58,27 +72,40 @@ async def test_thinking_and_tool_use_pass_through(proxy: Proxy) -> None:
 
 async def test_block_mid_stream_sends_refusal_sequence(proxy: Proxy) -> None:
     reply = "A harmless opening sentence that goes on for a while before anything else. " * 3 + (
-        "My SSN is 078-05-1120 and that should never be shown."
+        "My SSN is 536-22-8475 and that should never be shown."
     )
-    async with aiohttp.ClientSession() as session, session.post(
-        proxy.server.make_url("/v1/messages"),
-        json={"model": "m", "max_tokens": 100, "messages": QUESTION, "stream": True},
-        headers={"X-Guard-Policy": "strict", "x-mock-reply": reply, "x-mock-chunk-chars": "7",
-                 "anthropic-version": "2023-06-01"},
-    ) as resp:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            proxy.server.make_url("/v1/messages"),
+            json={"model": "m", "max_tokens": 100, "messages": QUESTION, "stream": True},
+            headers={
+                "X-Guard-Policy": "strict",
+                "x-mock-reply": reply,
+                "x-mock-chunk-chars": "7",
+                "anthropic-version": "2023-06-01",
+            },
+        ) as resp,
+    ):
         body = (await resp.read()).decode()
     assert "078-05" not in body
     names = [line[7:] for line in body.split("\n") if line.startswith("event: ")]
     datas = [json.loads(line[6:]) for line in body.split("\n") if line.startswith("data: ")]
-    assert names[-6:] == ["content_block_stop", "content_block_start", "content_block_delta",
-                          "content_block_stop", "message_delta", "message_stop"]
+    assert names[-6:] == [
+        "content_block_stop",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+    ]
     assert datas[-2]["delta"]["stop_reason"] == "refusal"
     assert datas[-6]["index"] == 0 and datas[-5]["index"] == 1
     assert "withheld" in datas[-4]["delta"]["text"]
 
 
 async def test_sdk_sees_refusal(proxy: Proxy) -> None:
-    reply = "Short. My SSN is 078-05-1120."
+    reply = "Short. My SSN is 536-22-8475."
     message = await client(
         proxy, **{"X-Guard-Policy": "strict", "x-mock-reply": reply}
     ).messages.create(model="m", max_tokens=100, messages=QUESTION)
@@ -87,8 +114,6 @@ async def test_sdk_sees_refusal(proxy: Proxy) -> None:
 
 
 async def test_error_status_passes_through(proxy: Proxy) -> None:
-    import pytest
-
     with pytest.raises(anthropic.RateLimitError):
         await client(proxy, **{"x-mock-status": "429"}).messages.create(
             model="m", max_tokens=10, messages=QUESTION

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 
 import openai
 import pytest
@@ -15,10 +16,22 @@ PHONE = "415-555-0132"
 QUESTION = [{"role": "user", "content": "How do I reach my account manager?"}]
 
 
+_open: list[openai.AsyncOpenAI] = []
+
+
 def client(proxy: Proxy, **headers: str) -> openai.AsyncOpenAI:
-    return openai.AsyncOpenAI(
+    sdk = openai.AsyncOpenAI(
         base_url=f"{proxy.url}/v1", api_key="sk-test", default_headers=headers, max_retries=0
     )
+    _open.append(sdk)
+    return sdk
+
+
+@pytest.fixture(autouse=True)
+async def _close_clients() -> AsyncIterator[None]:
+    yield
+    while _open:
+        await _open.pop().close()
 
 
 async def test_non_stream_redacts_pii(proxy: Proxy) -> None:
@@ -39,7 +52,9 @@ async def test_non_stream_redacts_pii(proxy: Proxy) -> None:
 
 async def test_stream_redacts_pii(proxy: Proxy) -> None:
     stream = await client(proxy, **{"x-mock-chunk-chars": "5"}).chat.completions.create(
-        model="gpt-test", messages=QUESTION, stream=True,
+        model="gpt-test",
+        messages=QUESTION,
+        stream=True,
         stream_options={"include_usage": True},
     )
     parts = []
@@ -83,7 +98,8 @@ async def test_stream_n2(proxy: Proxy) -> None:
 
 async def test_tool_calls_pass_through(proxy: Proxy) -> None:
     completion = await client(proxy, **{"x-mock-tool-call": "lookup"}).chat.completions.create(
-        model="gpt-test", messages=QUESTION,
+        model="gpt-test",
+        messages=QUESTION,
         tools=[{"type": "function", "function": {"name": "lookup", "parameters": {}}}],
     )
     choice = completion.choices[0]
@@ -93,7 +109,9 @@ async def test_tool_calls_pass_through(proxy: Proxy) -> None:
 
 async def test_stream_tool_calls_pass_through(proxy: Proxy) -> None:
     stream = await client(proxy, **{"x-mock-tool-call": "lookup"}).chat.completions.create(
-        model="gpt-test", messages=QUESTION, stream=True,
+        model="gpt-test",
+        messages=QUESTION,
+        stream=True,
         tools=[{"type": "function", "function": {"name": "lookup", "parameters": {}}}],
     )
     names = []
@@ -126,12 +144,19 @@ async def test_strict_blocks_mid_stream(proxy: Proxy) -> None:
     http = proxy.server.make_url("/v1/chat/completions")
     import aiohttp
 
-    async with aiohttp.ClientSession() as session, session.post(
-        http,
-        json={"model": "m", "messages": QUESTION, "stream": True,
-              "stream_options": {"include_usage": True}},
-        headers={"X-Guard-Policy": "strict", "x-mock-reply": reply, "x-mock-chunk-chars": "7"},
-    ) as resp:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            http,
+            json={
+                "model": "m",
+                "messages": QUESTION,
+                "stream": True,
+                "stream_options": {"include_usage": True},
+            },
+            headers={"X-Guard-Policy": "strict", "x-mock-reply": reply, "x-mock-chunk-chars": "7"},
+        ) as resp,
+    ):
         raw = await resp.read()
     body = raw.decode()
     assert "4111" not in body
@@ -154,7 +179,7 @@ async def test_input_block_is_400_content_filter(make_proxy: ProxyFactory, tmp_p
     proxy = await make_proxy(policies=policies, client_policies=[])
     with pytest.raises(openai.BadRequestError) as info:
         await client(proxy).chat.completions.create(
-            model="m", messages=[{"role": "user", "content": "my ssn is 078-05-1120 ok?"}]
+            model="m", messages=[{"role": "user", "content": "my ssn is 536-22-8475 ok?"}]
         )
     assert info.value.code == "content_filter"
     assert proxy.upstream_requests() == []
@@ -163,8 +188,12 @@ async def test_input_block_is_400_content_filter(make_proxy: ProxyFactory, tmp_p
 async def test_strict_redacts_prompt_before_upstream(proxy: Proxy) -> None:
     await client(proxy, **{"X-Guard-Policy": "strict"}).chat.completions.create(
         model="m",
-        messages=[{"role": "user", "content": [
-            {"type": "text", "text": "Mail me at bob.jones@example.net please"}]}],
+        messages=[
+            {
+                "role": "user",
+                "content": [{"type": "text", "text": "Mail me at bob.jones@example.net please"}],
+            }
+        ],
     )
     sent = proxy.upstream_requests()[-1]
     assert b"bob.jones@example.net" not in sent.body

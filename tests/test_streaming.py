@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 
 import pytest
@@ -47,7 +48,7 @@ async def stream(p: Policy, chunks: list[str]) -> tuple[list[str], StreamGuard]:
 
 def split_at(text: str, *cuts: int) -> list[str]:
     points = [0, *cuts, len(text)]
-    return [text[a:b] for a, b in zip(points, points[1:], strict=False)]
+    return [text[a:b] for a, b in itertools.pairwise(points)]
 
 
 @pytest.mark.parametrize("offset", range(1, len(SECRET)))
@@ -63,7 +64,7 @@ async def test_value_split_at_every_offset_is_redacted(offset: int) -> None:
 @pytest.mark.parametrize("size", [1, 3, 7])
 async def test_small_chunks(size: int) -> None:
     chunks = [TEXT[i : i + size] for i in range(0, len(TEXT), size)]
-    out, guard = await stream(policy(), chunks)
+    out, _guard = await stream(policy(), chunks)
     assert "".join(out) == TEXT.replace(SECRET, "<EMAIL>")
     # no piece of the value is ever released on its own
     assert not any("@" in piece for piece in out)
@@ -87,7 +88,7 @@ async def test_block_mid_stream_stops_release() -> None:
 
 
 async def test_buffered_holds_everything_until_finish() -> None:
-    out, guard = await stream(policy(mode="buffered"), split_at(TEXT, 10, 20, 30))
+    out, _guard = await stream(policy(mode="buffered"), split_at(TEXT, 10, 20, 30))
     assert out[:-1] == ["", "", "", ""]
     assert out[-1] == TEXT.replace(SECRET, "<EMAIL>")
 

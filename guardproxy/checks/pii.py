@@ -44,6 +44,8 @@ DEFAULT_ENTITIES: tuple[str, ...] = (
 _MASK_SEPARATORS = frozenset(" \t\n-./()")
 # An IBAN (up to 34 characters plus spaces) or an e-mail split across stream chunks.
 _LOOKAHEAD_CHARS = 64
+
+DEFAULT_ENTITY_MIN_SCORES: dict[str, float] = {"PHONE_NUMBER": 0.4}
 _HASH_HEX_CHARS = 12
 
 
@@ -65,6 +67,15 @@ class PiiOptions(CheckOptions):
         description=(
             "Lowest detection confidence reported, in [0, 1]. presidio scores a bare "
             "phone number 0.4 and 0.75 next to a word like 'phone'."
+        ),
+    )
+    entity_min_scores: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_ENTITY_MIN_SCORES),
+        description=(
+            "Per-entity minimum scores that take the place of min_score. By default "
+            "PHONE_NUMBER is reported from 0.4: presidio gives a valid phone number 0.4 "
+            "unless a word such as 'phone' or 'mobile' stands just before it ('call' "
+            "never counts: spaCy treats it as a stop word). Set {} to use min_score alone."
         ),
     )
     operator: Literal["replace", "mask", "hash"] = Field(
@@ -127,6 +138,33 @@ class PiiOptions(CheckOptions):
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
 
+    @field_validator("entity_min_scores", mode="before")
+    @classmethod
+    def _normalise_entity_min_scores(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k.strip().upper() if isinstance(k, str) else k: v for k, v in value.items()}
+        return value
+
+    @field_validator("entity_min_scores")
+    @classmethod
+    def _entity_min_scores_valid(cls, value: dict[str, float]) -> dict[str, float]:
+        try:
+            validate_entities(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        for entity, score in value.items():
+            if not 0.0 <= score <= 1.0:
+                raise ValueError(f"score for {entity} must be in [0, 1], got {score:g}")
+        return value
+
+    def threshold_for(self, entity: str) -> float:
+        """The minimum score at which entity is reported."""
+        return self.entity_min_scores.get(entity, self.min_score)
+
+    def analysis_threshold(self) -> float:
+        """The lowest threshold among the configured entities (what presidio is asked for)."""
+        return min(self.threshold_for(entity) for entity in self.entities)
+
     @field_validator("template")
     @classmethod
     def _template_names_entity(cls, value: str) -> str:
@@ -185,6 +223,7 @@ class PiiCheck(Check[PiiOptions]):
     def __init__(self, options: PiiOptions) -> None:
         super().__init__(options)
         self._allowed = frozenset(value.strip().casefold() for value in options.allow_list)
+        self._analysis_threshold = options.analysis_threshold()
         self._offloader: Offloader | None = None
         self._hash_key: bytes | None = None
 
@@ -215,7 +254,7 @@ class PiiCheck(Check[PiiOptions]):
             return CheckResult()
         try:
             _pid, detections = await self._offloader.run(
-                analyze_text, text, self.options.entities, self.options.min_score, "en"
+                analyze_text, text, self.options.entities, self._analysis_threshold, "en"
             )
         except CheckError:
             raise
@@ -227,7 +266,12 @@ class PiiCheck(Check[PiiOptions]):
             raise CheckError(f"pii: analysis failed ({type(exc).__name__})") from None
 
         kept = resolve_overlaps(
-            [d for d in detections if text[d[1] : d[2]].strip().casefold() not in self._allowed]
+            [
+                d
+                for d in detections
+                if d[3] >= self.options.threshold_for(d[0])
+                and text[d[1] : d[2]].strip().casefold() not in self._allowed
+            ]
         )
         findings = tuple(
             self._finding(text, entity, start, end, score) for entity, start, end, score in kept

@@ -177,8 +177,10 @@ class ProcessOffloader:
         try:
             pid, result = await self._submit(executor, fn, args)
         except BrokenProcessPool:
-            logger.warning("NLP worker pool broke; rebuilding it and retrying once")
-            await self._rebuild(executor)
+            try:
+                await self._rebuild(executor, reason="a worker died")
+            except ConfigError as exc:
+                raise CheckError(f"the NLP worker pool could not be restarted: {exc}") from None
             executor = self._executor
             if executor is None:
                 raise CheckError("the NLP worker pool is not running") from None
@@ -193,7 +195,7 @@ class ProcessOffloader:
         """Replace every worker, for instance after one hung past a timeout."""
         executor = self._executor
         if executor is not None:
-            await self._rebuild(executor, kill=True)
+            await self._rebuild(executor, reason="restart requested", kill=True)
 
     async def close(self) -> None:
         """Stop the workers; pending calls are cancelled."""
@@ -232,7 +234,9 @@ class ProcessOffloader:
         probes = [executor.submit(_worker_pid) for _ in range(self.workers)]
         failed = threading.Event()
         for probe in probes:
-            probe.add_done_callback(lambda f: failed.set() if f.exception() else None)
+            probe.add_done_callback(
+                lambda f: failed.set() if f.cancelled() or f.exception() else None
+            )
         try:
             pids = await loop.run_in_executor(None, self._wait_ready, ready_queue, failed)
             await asyncio.gather(*(asyncio.wrap_future(probe) for probe in probes))
@@ -240,6 +244,10 @@ class ProcessOffloader:
             self._executor = None
             await loop.run_in_executor(None, self._shutdown, executor)
             raise
+        if self._closed:  # close() ran while the workers were loading
+            self._executor = None
+            await loop.run_in_executor(None, self._shutdown, executor)
+            raise CheckError("the NLP worker pool was closed while starting")
         self.worker_pids = frozenset(pids)
         self.ready = True
         logger.info(
@@ -274,7 +282,9 @@ class ProcessOffloader:
             pids.append(pid)
         return pids
 
-    async def _rebuild(self, broken: ProcessPoolExecutor, *, kill: bool = False) -> None:
+    async def _rebuild(
+        self, broken: ProcessPoolExecutor, *, reason: str, kill: bool = False
+    ) -> None:
         # A concurrent.futures.Future, not an asyncio.Lock: the offloader may be started
         # on one event loop and used from others (test fixtures, CLI commands).
         in_progress = self._rebuilding
@@ -293,7 +303,7 @@ class ProcessOffloader:
             loop = asyncio.get_running_loop()
             await loop.run_in_executor(None, self._shutdown, broken)
             self.restarts += 1
-            logger.warning("restarting the NLP worker pool (restart %d)", self.restarts)
+            logger.warning("restarting the NLP worker pool: %s (restart %d)", reason, self.restarts)
             await self._spawn()
         except BaseException:
             done.set_exception(CheckError("the NLP worker pool could not be restarted"))
@@ -334,13 +344,15 @@ class InlineOffloader:
         self.restarts = 0
         self.worker_pids_seen: set[int] = set()
         self._executor: ThreadPoolExecutor | None = None
+        self._load_lock = threading.Lock()
 
     def load(self) -> None:
         """Load the models now, blocking (for synchronous callers and test fixtures)."""
-        load_worker_models(self.model_name, self.language)
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
-        self.ready = True
+        with self._load_lock:
+            load_worker_models(self.model_name, self.language)
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
+            self.ready = True
 
     async def start(self) -> None:
         """Load the models without blocking the event loop."""
@@ -348,11 +360,15 @@ class InlineOffloader:
         await asyncio.to_thread(self.load)
 
     async def run(self, fn: Callable[..., Any], /, *args: Any) -> Any:
-        """Run fn(*args) on the background thread and return its result."""
-        if self._executor is None:
-            raise CheckError("the inline NLP offloader is not started")
+        """Run fn(*args) on the background thread, loading the models on first use."""
+        executor = self._executor
+        if executor is None:
+            await self.start()
+            executor = self._executor
+            if executor is None:
+                raise CheckError("the inline NLP offloader was closed while starting")
         loop = asyncio.get_running_loop()
-        pid, result = await loop.run_in_executor(self._executor, _call_with_pid, fn, args)
+        pid, result = await loop.run_in_executor(executor, _call_with_pid, fn, args)
         self.worker_pids_seen.add(int(pid))
         return result
 

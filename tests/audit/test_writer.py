@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import itertools
 import json
 import logging
 import os
@@ -105,7 +106,7 @@ async def test_rotation_links_each_file_to_the_previous_one(make_writer: MakeWri
     assert len(files) > 3
     assert writer.path == files[-1]
     per_file = [read_records(f) for f in files]
-    for earlier, later in zip(per_file, per_file[1:], strict=False):
+    for earlier, later in itertools.pairwise(per_file):
         assert later[0]["prev_hash"] == earlier[-1]["hash"]
     for f in files[:-1]:
         assert f.stat().st_size <= 600
@@ -311,7 +312,7 @@ async def test_file_io_runs_in_the_writer_thread(
 
     monkeypatch.setattr(AuditWriter, "_write_line", spy_write)
     monkeypatch.setattr(AuditWriter, "_open", spy_open)
-    monkeypatch.setattr(writer_module.os, "fsync", spy_fsync)
+    monkeypatch.setattr(os, "fsync", spy_fsync)
 
     writer = await make_writer(fsync="always", max_file_bytes=200)
     await asyncio.gather(*(writer.append({"id": f"d{i}"}) for i in range(10)))
@@ -334,7 +335,7 @@ async def test_interval_fsync_happens_without_further_appends(
         real_fsync(fd)
         synced.set()
 
-    monkeypatch.setattr(writer_module.os, "fsync", spy_fsync)
+    monkeypatch.setattr(os, "fsync", spy_fsync)
     writer = await make_writer(fsync="interval", fsync_interval_s=0.01)
     synced.clear()  # creating the first file syncs the directory
     await writer.append({"id": "d0"})

