@@ -113,7 +113,7 @@ async def _run_server(settings: Any, *, on_ready: Any = None) -> None:
         task.add_done_callback(reloads.discard)
 
     loop.add_signal_handler(signal.SIGHUP, on_hup)
-    port = site._server.sockets[0].getsockname()[1] if site._server else settings.port  # type: ignore[union-attr]
+    port = runner.addresses[0][1] if runner.addresses else settings.port
     log.info(
         "guardproxy listening on http://%s:%s (policies: %s)",
         settings.host,

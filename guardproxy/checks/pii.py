@@ -218,6 +218,7 @@ class PiiCheck(Check[PiiOptions]):
     name = "pii"
     options_model = PiiOptions
     streamable = True
+    default_action = "redact"
     needs_full_text = False
 
     def __init__(self, options: PiiOptions) -> None:

@@ -162,7 +162,7 @@ class PolicyLoader:
             if entry_id in seen:
                 raise fail([*loc, "id"], f"duplicate check id {entry_id!r}; give each entry an id")
             seen.add(entry_id)
-            action_name = entry.action or getattr(cls, "default_action", "block")
+            action_name = entry.action or cls.default_action
             try:
                 check = cls(options)
             except (ValueError, ConfigError) as exc:

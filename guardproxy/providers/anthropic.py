@@ -200,13 +200,13 @@ class AnthropicStream(StreamTranslator):
             if block.get("type") != "text":
                 return [encode_data(ev.data, name)]
             self._open = index
-            guard = self._guards[key] = self._guard_for(key)
+            new_guard = self._guards[key] = self._guard_for(key)
             initial = block.get("text") or ""
             if not initial:
                 return [encode_data(ev.data, name)]
             block["text"] = ""
             out = [_event(name, payload)]
-            step = await guard.feed(initial)
+            step = await new_guard.feed(initial)
             if step.blocked:
                 return out + self._refusal(self._message(), index)
             return out + ([self._delta(index, step.text)] if step.text else [])

@@ -155,8 +155,7 @@ class OpenAIStream(StreamTranslator):
     async def on_event(self, ev: SSEEvent) -> list[bytes]:
         data = ev.data
         if data == "[DONE]":
-            out = await self.on_end()
-            return [*out, DONE]
+            return [*(await self.on_end()), DONE]
         try:
             chunk = jsonutil.loads(data)
         except jsonutil.JSONDecodeError:
@@ -177,7 +176,9 @@ class OpenAIStream(StreamTranslator):
             if key in self._done:
                 changed = True
                 continue
-            delta = choice.get("delta") or {}
+            delta = choice.get("delta")
+            if not isinstance(delta, dict):
+                delta = choice["delta"] = {}
             content = delta.get("content")
             guard = self._guard(key)
             if "logprobs" in choice and choice["logprobs"] is not None:

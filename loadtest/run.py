@@ -1,0 +1,784 @@
+"""Measure what guardproxy adds: the mock upstream direct, through a passthrough proxy and
+through a proxy running the default (PII) policy, side by side in one run.
+
+    python -m loadtest.run [--quick] [--out BENCHMARKS.md] [--keep]
+
+It starts three subprocesses on 127.0.0.1 (the mock upstream and two proxies), waits for
+them to be ready, runs the scenarios in ``SCENARIOS`` one after the other, prints a
+markdown section and, with ``--out``, appends it to a file. The subprocesses are always
+stopped, also on Ctrl-C or SIGTERM. Nothing is sent anywhere but 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from guardproxy.mock_llm import DEFAULT_REPLY, filler_text
+
+HOST = "127.0.0.1"
+READY_TIMEOUT_S = 120.0
+REPLY_CHARS = 1000
+STREAM_CHUNKS = 50
+PACED_CHUNK_DELAY_MS = 10
+PII_TAGS = ("<PERSON>", "<EMAIL_ADDRESS>", "<PHONE_NUMBER>")
+PII_VALUES = ("Jane Doe", "jane.doe@example.com", "415-555-0132")
+TARGETS = ("direct", "passthrough", "default")
+
+# --- scenarios ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    title: str
+    stream: bool
+    concurrency: int
+    warmup: int
+    counts: dict[str, int]  # measured requests per target
+    headers: dict[str, str]
+    expect: str  # "filler": content must equal the filler text; "pii": redaction expected
+
+
+_FILLER = {"x-mock-reply-chars": str(REPLY_CHARS)}
+_STREAMED = {**_FILLER, "x-mock-chunks": str(STREAM_CHUNKS)}
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "ns1",
+        f"Non-streamed, ~1 KB answer (filler, no PII), concurrency 1",
+        stream=False,
+        concurrency=1,
+        warmup=30,
+        counts={"direct": 300, "passthrough": 300, "default": 100},
+        headers=_FILLER,
+        expect="filler",
+    ),
+    Scenario(
+        "ns16",
+        "Non-streamed, ~1 KB answer (filler, no PII), concurrency 16",
+        stream=False,
+        concurrency=16,
+        warmup=32,
+        counts={"direct": 1600, "passthrough": 1600, "default": 320},
+        headers=_FILLER,
+        expect="filler",
+    ),
+    Scenario(
+        "st1",
+        f"Streamed, ~1 KB answer in {STREAM_CHUNKS} chunks sent back to back, concurrency 1",
+        stream=True,
+        concurrency=1,
+        warmup=10,
+        counts={"direct": 200, "passthrough": 200, "default": 60},
+        headers=_STREAMED,
+        expect="filler",
+    ),
+    Scenario(
+        "st1paced",
+        f"Streamed, ~1 KB answer in {STREAM_CHUNKS} chunks {PACED_CHUNK_DELAY_MS} ms apart "
+        "(a model producing ~2000 chars/s), concurrency 1",
+        stream=True,
+        concurrency=1,
+        warmup=2,
+        counts={"direct": 20, "passthrough": 20, "default": 20},
+        headers={**_STREAMED, "x-mock-chunk-delay-ms": str(PACED_CHUNK_DELAY_MS)},
+        expect="filler",
+    ),
+    Scenario(
+        "pii1",
+        f"Non-streamed, mock's default reply ({len(DEFAULT_REPLY)} chars with a name, e-mail "
+        "and phone number), concurrency 1",
+        stream=False,
+        concurrency=1,
+        warmup=10,
+        counts={"direct": 100, "passthrough": 100, "default": 100},
+        headers={},
+        expect="pii",
+    ),
+    Scenario(
+        "piist1",
+        f"Streamed, mock's default reply in {STREAM_CHUNKS} chunks sent back to back, "
+        "concurrency 1",
+        stream=True,
+        concurrency=1,
+        warmup=5,
+        counts={"direct": 50, "passthrough": 50, "default": 50},
+        headers={"x-mock-chunks": str(STREAM_CHUNKS)},
+        expect="pii",
+    ),
+)
+
+
+def _scaled(s: Scenario, factor: int) -> Scenario:
+    if factor == 1:
+        return s
+    return Scenario(
+        s.key,
+        s.title,
+        s.stream,
+        s.concurrency,
+        max(2, s.warmup // factor),
+        {k: max(5, v // factor) for k, v in s.counts.items()},
+        s.headers,
+        s.expect,
+    )
+
+
+# --- subprocesses ------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM if the load generator dies (Linux only)."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _guardproxy_argv() -> list[str]:
+    script = Path(sys.executable).with_name("guardproxy")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("guardproxy")
+    return [found] if found else [sys.executable, "-m", "guardproxy.cli"]
+
+
+class Service:
+    """One subprocess in its own session (so it and its children can be stopped together)."""
+
+    def __init__(self, name: str, argv: list[str], port: int, log_path: Path) -> None:
+        self.name = name
+        self.argv = argv
+        self.port = port
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GUARDPROXY_")}
+        env["PYTHONUNBUFFERED"] = "1"
+        with self.log_path.open("wb") as log:
+            self.proc = subprocess.Popen(
+                self.argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, timeout: float = 20.0) -> None:
+        proc = self.proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                print(f"loadtest: {self.name} did not stop in {timeout}s; killing", file=sys.stderr)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
+        # leftovers of this session only (pool workers, a forkserver), if any survived
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+async def wait_ready(services: Sequence[Service], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    pending = list(services)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
+        while pending:
+            for svc in list(pending):
+                assert svc.proc is not None
+                if svc.proc.poll() is not None:
+                    raise RuntimeError(
+                        f"{svc.name} exited with code {svc.proc.returncode}:\n{svc.log_tail()}"
+                    )
+                path = "/v1/models" if svc.name == "mock" else "/readyz"
+                with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
+                    async with session.get(svc.base + path) as resp:
+                        if resp.status == 200:
+                            pending.remove(svc)
+            if pending and time.monotonic() > deadline:
+                names = ", ".join(s.name for s in pending)
+                raise RuntimeError(f"not ready after {timeout:.0f}s: {names}")
+            if pending:
+                await asyncio.sleep(0.25)
+
+
+# --- CPU time of a process tree (from /proc; no extra dependency) -----------------------
+
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_table() -> dict[int, tuple[int, int]]:
+    """pid -> (ppid, utime+stime+cutime+cstime in clock ticks), for every readable process."""
+    table: dict[int, tuple[int, int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        fields = raw[raw.rfind(b")") + 2 :].split()
+        # fields[0] is field 3 (state) of proc(5): ppid=4, utime=14, stime=15, cutime=16, cstime=17
+        table[int(entry.name)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
+    return table
+
+
+def tree_cpu_seconds(root: int) -> float:
+    table = _proc_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        if pid in table:
+            total += table[pid][1]
+        stack.extend(children.get(pid, ()))
+    return total / _CLK_TCK
+
+
+def tree_size(root: int) -> int:
+    table = _proc_table()
+    count, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        count += pid in table
+        stack.extend(p for p, (pp, _) in table.items() if pp == pid)
+    return count
+
+
+# --- Prometheus text (the proxy's own view of where time goes) --------------------------
+
+_SERVER_METRICS = (
+    "guardproxy_request_duration_seconds",
+    "guardproxy_upstream_duration_seconds",
+    "guardproxy_overhead_seconds",
+    "guardproxy_check_duration_seconds",
+    "guardproxy_delivered_first_byte_seconds",
+)
+
+
+async def scrape(session: aiohttp.ClientSession, base: str) -> dict[str, float]:
+    """Sum of every ``<metric>_sum`` / ``<metric>_count`` series across labels."""
+    out: dict[str, float] = {}
+    async with session.get(base + "/metrics") as resp:
+        text = await resp.text()
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name_part, _, value = line.rpartition(" ")
+        name = name_part.split("{", 1)[0]
+        if name.endswith(("_sum", "_count")) and name.rsplit("_", 1)[0] in _SERVER_METRICS:
+            with contextlib.suppress(ValueError):
+                out[name] = out.get(name, 0.0) + float(value)
+    return out
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Sample:
+    latency: float  # seconds from sending the request to the complete body
+    ttfb: float | None = None  # streams: seconds to the first non-empty content delta
+    error: str | None = None
+    content: str = ""
+
+
+def _request_body(stream: bool) -> bytes:
+    body: dict[str, Any] = {
+        "model": "gpt-4o-mini",
+        "messages": [{"role": "user", "content": "Tell me about the quiet valley."}],
+    }
+    if stream:
+        body["stream"] = True
+    return json.dumps(body).encode()
+
+
+async def one_request(
+    session: aiohttp.ClientSession, url: str, body: bytes, headers: dict[str, str], stream: bool
+) -> Sample:
+    t0 = time.perf_counter()
+    try:
+        async with session.post(url, data=body, headers=headers) as resp:
+            if not stream:
+                raw = await resp.read()
+                latency = time.perf_counter() - t0
+                if resp.status != 200:
+                    return Sample(latency, error=f"HTTP {resp.status}")
+                msg = json.loads(raw)["choices"][0]["message"]
+                return Sample(latency, content=msg.get("content") or "")
+            if resp.status != 200:
+                await resp.read()
+                return Sample(time.perf_counter() - t0, error=f"HTTP {resp.status}")
+            ttfb: float | None = None
+            parts: list[str] = []
+            error: str | None = None
+            done = False
+            async for line in resp.content:
+                if not line.startswith(b"data:"):
+                    continue
+                data = line[5:].strip()
+                if data == b"[DONE]":
+                    done = True
+                    continue
+                event = json.loads(data)
+                if "error" in event:
+                    error = "stream error event"
+                for choice in event.get("choices") or ():
+                    text = (choice.get("delta") or {}).get("content")
+                    if text:
+                        if ttfb is None:
+                            ttfb = time.perf_counter() - t0
+                        parts.append(text)
+            latency = time.perf_counter() - t0
+            if error is None and not done:
+                error = "stream ended without [DONE]"
+            return Sample(latency, ttfb, error, "".join(parts))
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError, IndexError) as exc:
+        return Sample(time.perf_counter() - t0, error=type(exc).__name__)
+
+
+async def run_load(
+    session: aiohttp.ClientSession,
+    url: str,
+    scenario: Scenario,
+    count: int,
+    deadline_s: float,
+) -> tuple[list[Sample], float]:
+    body = _request_body(scenario.stream)
+    headers = {"Authorization": "Bearer loadtest", **scenario.headers}
+    samples: list[Sample] = []
+    issued = 0
+    stop_at = time.monotonic() + deadline_s
+
+    async def worker() -> None:
+        nonlocal issued
+        while issued < count and time.monotonic() < stop_at:
+            issued += 1
+            samples.append(await one_request(session, url, body, headers, scenario.stream))
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(scenario.concurrency)))
+    return samples, time.perf_counter() - t0
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Linear interpolation between closest ranks (q in [0, 100])."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    target: str
+    samples: list[Sample]
+    wall_s: float
+    proxy_cpu_s: float | None
+    mock_cpu_s: float
+    server: dict[str, float]
+    stopped_early: bool
+    errors: Counter[str] = field(default_factory=Counter)
+    checks: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> list[Sample]:
+        return [s for s in self.samples if s.error is None]
+
+    def lat(self, q: float) -> float:
+        return percentile([s.latency for s in self.ok], q) * 1000
+
+    def ttfb(self, q: float) -> float:
+        return percentile([s.ttfb for s in self.ok if s.ttfb is not None], q) * 1000
+
+    @property
+    def rps(self) -> float:
+        return len(self.samples) / self.wall_s if self.wall_s else float("nan")
+
+    def per_request_ms(self, seconds: float | None) -> float | None:
+        return None if seconds is None or not self.samples else seconds * 1000 / len(self.samples)
+
+
+def judge(result: Result) -> None:
+    """Count errors and check that the delivered text is what the policy should deliver."""
+    expect_filler = filler_text(REPLY_CHARS)
+    for s in result.samples:
+        if s.error is not None:
+            result.errors[s.error] += 1
+            continue
+        if result.scenario.expect == "filler":
+            result.checks["unchanged" if s.content == expect_filler else "changed"] += 1
+        else:
+            if s.content == DEFAULT_REPLY:
+                result.checks["unchanged"] += 1
+            elif all(tag in s.content for tag in PII_TAGS) and not any(
+                v in s.content for v in PII_VALUES
+            ):
+                result.checks["redacted"] += 1
+            else:
+                result.checks["other"] += 1
+
+
+def _ms(value: float | None) -> str:
+    if value is None or value != value:  # None or NaN
+        return "–"
+    if abs(value) < 10:
+        return f"{value:.2f}"
+    if abs(value) < 100:
+        return f"{value:.1f}"
+    return f"{value:.0f}"
+
+
+def _delta(value: float, base: float) -> str:
+    d = value - base
+    return ("+" if d >= 0 else "") + _ms(d)
+
+
+def _delivered(result: Result) -> str:
+    return ", ".join(f"{v} {k}" for k, v in sorted(result.checks.items())) or "–"
+
+
+def _errors(result: Result) -> str:
+    n = sum(result.errors.values())
+    return f"{n} ({100 * n / len(result.samples):.1f}%)" if result.samples else "–"
+
+
+def render_table(results: list[Result]) -> list[str]:
+    scenario = results[0].scenario
+    base = next((r for r in results if r.target == "direct"), None)
+    lines = [f"### {scenario.title}", ""]
+    if not scenario.stream:
+        lines += [
+            "| target | requests | errors | p50 ms | p90 ms | p99 ms | added p50 ms "
+            "| added p99 ms | req/s | proxy CPU ms/req | mock CPU ms/req | delivered text |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        ]
+        for r in results:
+            added = (
+                (_delta(r.lat(50), base.lat(50)), _delta(r.lat(99), base.lat(99)))
+                if base is not None and r is not base
+                else ("–", "–")
+            )
+            lines.append(
+                f"| {r.target} | {len(r.samples)} | {_errors(r)} | {_ms(r.lat(50))} "
+                f"| {_ms(r.lat(90))} | {_ms(r.lat(99))} | {added[0]} | {added[1]} "
+                f"| {r.rps:.0f} | {_ms(r.per_request_ms(r.proxy_cpu_s))} "
+                f"| {_ms(r.per_request_ms(r.mock_cpu_s))} | {_delivered(r)} |"
+            )
+    else:
+        lines += [
+            "| target | streams | errors | first content p50 ms | p90 ms | p99 ms "
+            "| added first content p50 ms | total p50 ms | total p99 ms | added total p50 ms "
+            "| proxy CPU ms/stream | delivered text |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        ]
+        for r in results:
+            is_base = base is None or r is base
+            lines.append(
+                f"| {r.target} | {len(r.samples)} | {_errors(r)} | {_ms(r.ttfb(50))} "
+                f"| {_ms(r.ttfb(90))} | {_ms(r.ttfb(99))} "
+                f"| {'–' if is_base else _delta(r.ttfb(50), base.ttfb(50))} "
+                f"| {_ms(r.lat(50))} | {_ms(r.lat(99))} "
+                f"| {'–' if is_base else _delta(r.lat(50), base.lat(50))} "
+                f"| {_ms(r.per_request_ms(r.proxy_cpu_s))} | {_delivered(r)} |"
+            )
+    notes = []
+    for r in results:
+        if r.errors:
+            kinds = ", ".join(f"{n}× {k}" for k, n in r.errors.most_common())
+            notes.append(f"{r.target}: errors: {kinds}")
+        if r.stopped_early:
+            notes.append(f"{r.target}: stopped at the time limit before the planned count")
+    if notes:
+        lines += ["", *(f"- {n}" for n in notes)]
+    lines.append("")
+    return lines
+
+
+def render_server_view(results: list[Result]) -> list[str]:
+    """Means per request from the proxies' own histograms (deltas around each measurement)."""
+    rows = []
+    for r in results:
+        if r.target == "direct" or not r.samples:
+            continue
+        m = r.server
+
+        def mean(name: str, m: dict[str, float] = m) -> float | None:
+            c = m.get(name + "_count", 0.0)
+            return m.get(name + "_sum", 0.0) * 1000 / c if c else None
+
+        n = len(r.samples)
+        check_calls = m.get("guardproxy_check_duration_seconds_count", 0.0) / n
+        check_ms = m.get("guardproxy_check_duration_seconds_sum", 0.0) * 1000 / n
+        rows.append(
+            f"| {r.scenario.key} | {r.target} | {_ms(mean('guardproxy_request_duration_seconds'))} "
+            f"| {_ms(mean('guardproxy_upstream_duration_seconds'))} "
+            f"| {_ms(mean('guardproxy_overhead_seconds'))} "
+            f"| {check_calls:.1f} | {_ms(check_ms)} "
+            f"| {_ms(mean('guardproxy_delivered_first_byte_seconds'))} |"
+        )
+    return [
+        "### Inside the proxy (means from its own Prometheus histograms)",
+        "",
+        "| scenario | proxy | request ms | upstream ms | overhead ms | check runs/req "
+        "| check time ms/req | delivered first byte ms (streams) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+        *rows,
+        "",
+    ]
+
+
+# --- the run -----------------------------------------------------------------------------
+
+
+def _machine() -> str:
+    try:
+        nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout
+        cpus = nproc.strip()
+    except (OSError, subprocess.CalledProcessError):
+        cpus = str(os.cpu_count())
+    model = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{cpus} CPUs (nproc), {model}, Linux {platform.release()}, "
+        f"Python {platform.python_version()}, aiohttp {aiohttp.__version__}"
+    )
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+async def measure(
+    services: dict[str, Service], scenarios: Sequence[Scenario], deadline_s: float
+) -> list[list[Result]]:
+    mock = services["mock"]
+    bases = {
+        "direct": mock.base + "/v1",
+        "passthrough": services["passthrough"].base + "/v1",
+        "default": services["default"].base + "/v1",
+    }
+    all_results: list[list[Result]] = []
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout) as admin:
+        for scenario in scenarios:
+            results = []
+            for target in TARGETS:
+                count = scenario.counts[target]
+                url = bases[target] + "/chat/completions"
+                svc = services.get(target)
+                connector = aiohttp.TCPConnector(limit=scenario.concurrency)
+                async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+                    warm = _scaled_warmup(scenario)
+                    await run_load(session, url, warm, warm.counts[target], deadline_s)
+                    before = await scrape(admin, svc.base) if svc else {}
+                    cpu0 = tree_cpu_seconds(svc.pid) if svc else None
+                    mock0 = tree_cpu_seconds(mock.pid)
+                    samples, wall = await run_load(session, url, scenario, count, deadline_s)
+                    mock1 = tree_cpu_seconds(mock.pid)
+                    cpu1 = tree_cpu_seconds(svc.pid) if svc else None
+                    after = await scrape(admin, svc.base) if svc else {}
+                result = Result(
+                    scenario,
+                    target,
+                    samples,
+                    wall,
+                    None if cpu0 is None or cpu1 is None else cpu1 - cpu0,
+                    mock1 - mock0,
+                    {k: v - before.get(k, 0.0) for k, v in after.items()},
+                    stopped_early=len(samples) < count,
+                )
+                judge(result)
+                results.append(result)
+                print(
+                    f"loadtest: {scenario.key:9s} {target:12s} n={len(samples):5d} "
+                    f"errors={sum(result.errors.values())} p50={_ms(result.lat(50))} ms "
+                    f"p99={_ms(result.lat(99))} ms {result.rps:.0f} req/s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            all_results.append(results)
+    return all_results
+
+
+def _scaled_warmup(s: Scenario) -> Scenario:
+    return Scenario(
+        s.key, s.title, s.stream, s.concurrency, 0, dict.fromkeys(TARGETS, s.warmup), s.headers,
+        s.expect,
+    )
+
+
+def render(results: list[list[Result]], *, quick: bool, started: dt.datetime, elapsed: float,
+           default_children: int) -> str:
+    lines = [
+        f"## Run of {started:%Y-%m-%d %H:%M} UTC, commit {_commit()}"
+        + (" (quick smoke run, 1/5 of the counts)" if quick else ""),
+        "",
+        f"- Machine: {_machine()}",
+        f"- Client, mock upstream and proxies all on this machine over 127.0.0.1; the default "
+        f"proxy ran as {default_children} processes (main + NER workers + helpers).",
+        f"- Wall time of the whole run: {elapsed:.0f} s (including proxy start-up).",
+        "- \"added\" columns are differences of percentiles (proxy minus direct), not "
+        "percentiles of per-request differences. CPU ms/req is the CPU time (user+system) of "
+        "the proxy's process tree during the measured requests divided by their number; "
+        "\"delivered text\" compares what the client got with what the mock sent.",
+        "",
+    ]
+    for group in results:
+        lines += render_table(group)
+    lines += render_server_view([r for group in results for r in group])
+    return "\n".join(lines)
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m loadtest.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="about 1/5 of the counts (smoke run)")
+    parser.add_argument("--out", type=Path, help="append the markdown section to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, audit)")
+    parser.add_argument(
+        "--only", help="comma-separated scenario keys to run (default: all): "
+        + ", ".join(s.key for s in SCENARIOS)
+    )
+    args = parser.parse_args(argv)
+    scenarios = [_scaled(s, 5 if args.quick else 1) for s in SCENARIOS]
+    if args.only:
+        wanted = {k.strip() for k in args.only.split(",")}
+        scenarios = [s for s in scenarios if s.key in wanted]
+    deadline_s = 20.0 if args.quick else 60.0
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    started = dt.datetime.now(dt.UTC)
+    t0 = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="guardproxy-loadtest-"))
+    gp = _guardproxy_argv()
+    ports = {name: _free_port() for name in ("mock", "passthrough", "default")}
+    mock_base = f"http://{HOST}:{ports['mock']}"
+    services = {"mock": Service("mock", [*gp, "mock-upstream", "--host", HOST,
+                                         "--port", str(ports["mock"])],
+                                ports["mock"], tmp / "mock.log")}
+    for policy in ("passthrough", "default"):
+        services[policy] = Service(
+            policy,
+            [
+                *gp, "serve", "--host", HOST, "--port", str(ports[policy]),
+                "--upstream", mock_base + "/v1", "--anthropic-upstream", mock_base,
+                "--audit-dir", str(tmp / f"audit-{policy}"), "--default-policy", policy,
+                "--log-level", "warning",
+            ],
+            ports[policy],
+            tmp / f"{policy}.log",
+        )
+    try:
+        for svc in services.values():
+            svc.start()
+        print(f"loadtest: waiting for mock and proxies (up to {READY_TIMEOUT_S:.0f}s); "
+              f"logs in {tmp}", file=sys.stderr, flush=True)
+        asyncio.run(wait_ready(list(services.values()), READY_TIMEOUT_S))
+        print(f"loadtest: ready after {time.monotonic() - t0:.1f}s", file=sys.stderr, flush=True)
+        default_children = tree_size(services["default"].pid)
+        results = asyncio.run(measure(services, scenarios, deadline_s))
+        for svc in services.values():
+            assert svc.proc is not None
+            if svc.proc.poll() is not None:
+                print(f"loadtest: {svc.name} exited during the run:\n{svc.log_tail()}",
+                      file=sys.stderr)
+    except KeyboardInterrupt:
+        print("loadtest: interrupted; stopping subprocesses", file=sys.stderr)
+        return 130
+    except RuntimeError as exc:
+        print(f"loadtest: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        for svc in services.values():
+            svc.stop()
+        if args.keep:
+            print(f"loadtest: kept {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    section = render(results, quick=args.quick, started=started,
+                     elapsed=time.monotonic() - t0, default_children=default_children)
+    print(section)
+    if args.out:
+        with args.out.open("a", encoding="utf-8") as f:
+            f.write("\n" + section)
+        print(f"loadtest: appended to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
