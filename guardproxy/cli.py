@@ -96,7 +96,13 @@ async def _run_server(settings: Any, *, on_ready: Any = None) -> None:
     from guardproxy.server import create_app, reload_policies
 
     app = create_app(settings)
-    runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_grace_s, access_log=None)
+    # handler_cancellation: a client that goes away cancels its upstream request at once
+    runner = web.AppRunner(
+        app,
+        shutdown_timeout=settings.shutdown_grace_s,
+        access_log=None,
+        handler_cancellation=True,
+    )
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
     await site.start()

@@ -227,18 +227,26 @@ class GuardedHandler:
                     started,
                 )
             else:
-                resp = await self._whole(
-                    rt,
-                    policy,
-                    info,
-                    rid,
-                    record,
-                    url,
-                    headers,
-                    upstream_body,
-                    guard_headers,
-                    started,
-                )
+                try:
+                    resp = await self._whole(
+                        rt,
+                        policy,
+                        info,
+                        rid,
+                        record,
+                        url,
+                        headers,
+                        upstream_body,
+                        guard_headers,
+                        started,
+                    )
+                except asyncio.CancelledError:
+                    # the client went away while we waited; leaving the context manager
+                    # closed the upstream request, and the decision is still recorded
+                    record.outcome = "client_disconnect"
+                    m.client_disconnects.labels(self.route).inc()
+                    await asyncio.shield(write_audit(rt, record))
+                    raise
             status = resp.status
             action, _ = record.actions()
             return resp
@@ -455,7 +463,9 @@ class GuardedHandler:
             m.client_disconnects.labels(self.route).inc()
             up.close()
         except asyncio.CancelledError:
+            # the server cancels the handler when the client goes away (handler_cancellation)
             record.outcome = "client_disconnect"
+            m.client_disconnects.labels(self.route).inc()
             up.close()
             await self._finish_record(rt, translator, record, started)
             raise

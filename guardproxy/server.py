@@ -420,7 +420,9 @@ def create_app(
         rt.ready = True
         watcher = None
         if settings.watch_policies:
-            watcher = asyncio.create_task(watch_policies(rt, fingerprint), name="guardproxy-policy-watch")
+            watcher = asyncio.create_task(
+                watch_policies(rt, fingerprint), name="guardproxy-policy-watch"
+            )
         try:
             yield
         finally:

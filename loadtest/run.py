@@ -66,7 +66,7 @@ _STREAMED = {**_FILLER, "x-mock-chunks": str(STREAM_CHUNKS)}
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "ns1",
-        f"Non-streamed, ~1 KB answer (filler, no PII), concurrency 1",
+        "Non-streamed, ~1 KB answer (filler, no PII), concurrency 1",
         stream=False,
         concurrency=1,
         warmup=30,
@@ -227,8 +227,8 @@ class Service:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-async def wait_ready(services: Sequence[Service], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
+async def wait_ready(services: Sequence[Service], limit_s: float) -> None:
+    deadline = time.monotonic() + limit_s
     pending = list(services)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
         while pending:
@@ -239,13 +239,13 @@ async def wait_ready(services: Sequence[Service], timeout: float) -> None:
                         f"{svc.name} exited with code {svc.proc.returncode}:\n{svc.log_tail()}"
                     )
                 path = "/v1/models" if svc.name == "mock" else "/readyz"
-                with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
+                with contextlib.suppress(aiohttp.ClientError, TimeoutError):
                     async with session.get(svc.base + path) as resp:
                         if resp.status == 200:
                             pending.remove(svc)
             if pending and time.monotonic() > deadline:
                 names = ", ".join(s.name for s in pending)
-                raise RuntimeError(f"not ready after {timeout:.0f}s: {names}")
+                raise RuntimeError(f"not ready after {limit_s:.0f}s: {names}")
             if pending:
                 await asyncio.sleep(0.25)
 
@@ -272,18 +272,20 @@ def _proc_table() -> dict[int, tuple[int, int]]:
     return table
 
 
-def tree_cpu_seconds(root: int) -> float:
+def tree_cpu_seconds(root: int) -> tuple[float, float]:
+    """CPU seconds (user+system) of root itself and of all its descendants."""
     table = _proc_table()
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in table.items():
         children.setdefault(ppid, []).append(pid)
-    total, stack = 0, [root]
+    own = table[root][1] if root in table else 0
+    rest, stack = 0, list(children.get(root, ()))
     while stack:
         pid = stack.pop()
         if pid in table:
-            total += table[pid][1]
+            rest += table[pid][1]
         stack.extend(children.get(pid, ()))
-    return total / _CLK_TCK
+    return own / _CLK_TCK, rest / _CLK_TCK
 
 
 def tree_size(root: int) -> int:
@@ -384,7 +386,7 @@ async def one_request(
             if error is None and not done:
                 error = "stream ended without [DONE]"
             return Sample(latency, ttfb, error, "".join(parts))
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError, IndexError) as exc:
+    except (TimeoutError, aiohttp.ClientError, ValueError, KeyError, IndexError) as exc:
         return Sample(time.perf_counter() - t0, error=type(exc).__name__)
 
 
@@ -432,7 +434,7 @@ class Result:
     target: str
     samples: list[Sample]
     wall_s: float
-    proxy_cpu_s: float | None
+    proxy_cpu_s: tuple[float, float] | None  # (main process, its children)
     mock_cpu_s: float
     server: dict[str, float]
     stopped_early: bool
@@ -455,6 +457,10 @@ class Result:
 
     def per_request_ms(self, seconds: float | None) -> float | None:
         return None if seconds is None or not self.samples else seconds * 1000 / len(self.samples)
+
+    @property
+    def proxy_cpu_total(self) -> float | None:
+        return None if self.proxy_cpu_s is None else sum(self.proxy_cpu_s)
 
 
 def judge(result: Result) -> None:
@@ -479,7 +485,7 @@ def judge(result: Result) -> None:
 
 def _ms(value: float | None) -> str:
     if value is None or value != value:  # None or NaN
-        return "–"
+        return "-"
     if abs(value) < 10:
         return f"{value:.2f}"
     if abs(value) < 100:
@@ -493,12 +499,12 @@ def _delta(value: float, base: float) -> str:
 
 
 def _delivered(result: Result) -> str:
-    return ", ".join(f"{v} {k}" for k, v in sorted(result.checks.items())) or "–"
+    return ", ".join(f"{v} {k}" for k, v in sorted(result.checks.items())) or "-"
 
 
 def _errors(result: Result) -> str:
     n = sum(result.errors.values())
-    return f"{n} ({100 * n / len(result.samples):.1f}%)" if result.samples else "–"
+    return f"{n} ({100 * n / len(result.samples):.1f}%)" if result.samples else "-"
 
 
 def render_table(results: list[Result]) -> list[str]:
@@ -515,12 +521,12 @@ def render_table(results: list[Result]) -> list[str]:
             added = (
                 (_delta(r.lat(50), base.lat(50)), _delta(r.lat(99), base.lat(99)))
                 if base is not None and r is not base
-                else ("–", "–")
+                else ("-", "-")
             )
             lines.append(
                 f"| {r.target} | {len(r.samples)} | {_errors(r)} | {_ms(r.lat(50))} "
                 f"| {_ms(r.lat(90))} | {_ms(r.lat(99))} | {added[0]} | {added[1]} "
-                f"| {r.rps:.0f} | {_ms(r.per_request_ms(r.proxy_cpu_s))} "
+                f"| {r.rps:.0f} | {_ms(r.per_request_ms(r.proxy_cpu_total))} "
                 f"| {_ms(r.per_request_ms(r.mock_cpu_s))} | {_delivered(r)} |"
             )
     else:
@@ -535,15 +541,15 @@ def render_table(results: list[Result]) -> list[str]:
             lines.append(
                 f"| {r.target} | {len(r.samples)} | {_errors(r)} | {_ms(r.ttfb(50))} "
                 f"| {_ms(r.ttfb(90))} | {_ms(r.ttfb(99))} "
-                f"| {'–' if is_base else _delta(r.ttfb(50), base.ttfb(50))} "
+                f"| {'-' if is_base else _delta(r.ttfb(50), base.ttfb(50))} "
                 f"| {_ms(r.lat(50))} | {_ms(r.lat(99))} "
-                f"| {'–' if is_base else _delta(r.lat(50), base.lat(50))} "
-                f"| {_ms(r.per_request_ms(r.proxy_cpu_s))} | {_delivered(r)} |"
+                f"| {'-' if is_base else _delta(r.lat(50), base.lat(50))} "
+                f"| {_ms(r.per_request_ms(r.proxy_cpu_total))} | {_delivered(r)} |"
             )
     notes = []
     for r in results:
         if r.errors:
-            kinds = ", ".join(f"{n}× {k}" for k, n in r.errors.most_common())
+            kinds = ", ".join(f"{n} x {k}" for k, n in r.errors.most_common())
             notes.append(f"{r.target}: errors: {kinds}")
         if r.stopped_early:
             notes.append(f"{r.target}: stopped at the time limit before the planned count")
@@ -565,22 +571,27 @@ def render_server_view(results: list[Result]) -> list[str]:
             c = m.get(name + "_count", 0.0)
             return m.get(name + "_sum", 0.0) * 1000 / c if c else None
 
-        n = len(r.samples)
-        check_calls = m.get("guardproxy_check_duration_seconds_count", 0.0) / n
-        check_ms = m.get("guardproxy_check_duration_seconds_sum", 0.0) * 1000 / n
+        main_cpu, child_cpu = r.proxy_cpu_s or (None, None)
+        check_ms = m.get("guardproxy_check_duration_seconds_sum", 0.0) * 1000 / len(r.samples)
         rows.append(
             f"| {r.scenario.key} | {r.target} | {_ms(mean('guardproxy_request_duration_seconds'))} "
             f"| {_ms(mean('guardproxy_upstream_duration_seconds'))} "
             f"| {_ms(mean('guardproxy_overhead_seconds'))} "
-            f"| {check_calls:.1f} | {_ms(check_ms)} "
-            f"| {_ms(mean('guardproxy_delivered_first_byte_seconds'))} |"
+            f"| {_ms(check_ms)} "
+            f"| {_ms(mean('guardproxy_delivered_first_byte_seconds'))} "
+            f"| {_ms(r.per_request_ms(main_cpu))} | {_ms(r.per_request_ms(child_cpu))} |"
         )
     return [
-        "### Inside the proxy (means from its own Prometheus histograms)",
+        "### Inside the proxies",
         "",
-        "| scenario | proxy | request ms | upstream ms | overhead ms | check runs/req "
-        "| check time ms/req | delivered first byte ms (streams) |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "Means per request from each proxy's own Prometheus histograms (differences of "
+        "`_sum`/`_count` around the measured requests) and the proxy's CPU time split "
+        "between its main process and its child processes (the NER workers). Scenario keys "
+        "as in `loadtest/README.md`.",
+        "",
+        "| scenario | proxy | request ms | upstream ms | overhead ms | check time ms/req "
+        "| delivered first byte ms | main process CPU ms/req | child processes CPU ms/req |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
         *rows,
         "",
     ]
@@ -644,9 +655,9 @@ async def measure(
                     await run_load(session, url, warm, warm.counts[target], deadline_s)
                     before = await scrape(admin, svc.base) if svc else {}
                     cpu0 = tree_cpu_seconds(svc.pid) if svc else None
-                    mock0 = tree_cpu_seconds(mock.pid)
+                    mock0 = sum(tree_cpu_seconds(mock.pid))
                     samples, wall = await run_load(session, url, scenario, count, deadline_s)
-                    mock1 = tree_cpu_seconds(mock.pid)
+                    mock1 = sum(tree_cpu_seconds(mock.pid))
                     cpu1 = tree_cpu_seconds(svc.pid) if svc else None
                     after = await scrape(admin, svc.base) if svc else {}
                 result = Result(
@@ -654,7 +665,9 @@ async def measure(
                     target,
                     samples,
                     wall,
-                    None if cpu0 is None or cpu1 is None else cpu1 - cpu0,
+                    None
+                    if cpu0 is None or cpu1 is None
+                    else (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]),
                     mock1 - mock0,
                     {k: v - before.get(k, 0.0) for k, v in after.items()},
                     stopped_early=len(samples) < count,
@@ -674,13 +687,25 @@ async def measure(
 
 def _scaled_warmup(s: Scenario) -> Scenario:
     return Scenario(
-        s.key, s.title, s.stream, s.concurrency, 0, dict.fromkeys(TARGETS, s.warmup), s.headers,
+        s.key,
+        s.title,
+        s.stream,
+        s.concurrency,
+        0,
+        dict.fromkeys(TARGETS, s.warmup),
+        s.headers,
         s.expect,
     )
 
 
-def render(results: list[list[Result]], *, quick: bool, started: dt.datetime, elapsed: float,
-           default_children: int) -> str:
+def render(
+    results: list[list[Result]],
+    *,
+    quick: bool,
+    started: dt.datetime,
+    elapsed: float,
+    default_children: int,
+) -> str:
     lines = [
         f"## Run of {started:%Y-%m-%d %H:%M} UTC, commit {_commit()}"
         + (" (quick smoke run, 1/5 of the counts)" if quick else ""),
@@ -689,10 +714,10 @@ def render(results: list[list[Result]], *, quick: bool, started: dt.datetime, el
         f"- Client, mock upstream and proxies all on this machine over 127.0.0.1; the default "
         f"proxy ran as {default_children} processes (main + NER workers + helpers).",
         f"- Wall time of the whole run: {elapsed:.0f} s (including proxy start-up).",
-        "- \"added\" columns are differences of percentiles (proxy minus direct), not "
+        '- "added" columns are differences of percentiles (proxy minus direct), not '
         "percentiles of per-request differences. CPU ms/req is the CPU time (user+system) of "
         "the proxy's process tree during the measured requests divided by their number; "
-        "\"delivered text\" compares what the client got with what the mock sent.",
+        '"delivered text" compares what the client got with what the mock sent.',
         "",
     ]
     for group in results:
@@ -706,13 +731,16 @@ def _on_sigterm(signum: int, frame: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m loadtest.run", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m loadtest.run", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--quick", action="store_true", help="about 1/5 of the counts (smoke run)")
     parser.add_argument("--out", type=Path, help="append the markdown section to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, audit)")
     parser.add_argument(
-        "--only", help="comma-separated scenario keys to run (default: all): "
-        + ", ".join(s.key for s in SCENARIOS)
+        "--only",
+        help="comma-separated scenario keys to run (default: all): "
+        + ", ".join(s.key for s in SCENARIOS),
     )
     args = parser.parse_args(argv)
     scenarios = [_scaled(s, 5 if args.quick else 1) for s in SCENARIOS]
@@ -728,17 +756,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     gp = _guardproxy_argv()
     ports = {name: _free_port() for name in ("mock", "passthrough", "default")}
     mock_base = f"http://{HOST}:{ports['mock']}"
-    services = {"mock": Service("mock", [*gp, "mock-upstream", "--host", HOST,
-                                         "--port", str(ports["mock"])],
-                                ports["mock"], tmp / "mock.log")}
+    services = {
+        "mock": Service(
+            "mock",
+            [*gp, "mock-upstream", "--host", HOST, "--port", str(ports["mock"])],
+            ports["mock"],
+            tmp / "mock.log",
+        )
+    }
     for policy in ("passthrough", "default"):
         services[policy] = Service(
             policy,
             [
-                *gp, "serve", "--host", HOST, "--port", str(ports[policy]),
-                "--upstream", mock_base + "/v1", "--anthropic-upstream", mock_base,
-                "--audit-dir", str(tmp / f"audit-{policy}"), "--default-policy", policy,
-                "--log-level", "warning",
+                *gp,
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(ports[policy]),
+                "--upstream",
+                mock_base + "/v1",
+                "--anthropic-upstream",
+                mock_base,
+                "--audit-dir",
+                str(tmp / f"audit-{policy}"),
+                "--default-policy",
+                policy,
+                "--log-level",
+                "warning",
             ],
             ports[policy],
             tmp / f"{policy}.log",
@@ -746,8 +791,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for svc in services.values():
             svc.start()
-        print(f"loadtest: waiting for mock and proxies (up to {READY_TIMEOUT_S:.0f}s); "
-              f"logs in {tmp}", file=sys.stderr, flush=True)
+        print(
+            f"loadtest: waiting for mock and proxies (up to {READY_TIMEOUT_S:.0f}s); logs in {tmp}",
+            file=sys.stderr,
+            flush=True,
+        )
         asyncio.run(wait_ready(list(services.values()), READY_TIMEOUT_S))
         print(f"loadtest: ready after {time.monotonic() - t0:.1f}s", file=sys.stderr, flush=True)
         default_children = tree_size(services["default"].pid)
@@ -755,8 +803,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for svc in services.values():
             assert svc.proc is not None
             if svc.proc.poll() is not None:
-                print(f"loadtest: {svc.name} exited during the run:\n{svc.log_tail()}",
-                      file=sys.stderr)
+                print(
+                    f"loadtest: {svc.name} exited during the run:\n{svc.log_tail()}",
+                    file=sys.stderr,
+                )
     except KeyboardInterrupt:
         print("loadtest: interrupted; stopping subprocesses", file=sys.stderr)
         return 130
@@ -770,8 +820,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"loadtest: kept {tmp}", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    section = render(results, quick=args.quick, started=started,
-                     elapsed=time.monotonic() - t0, default_children=default_children)
+    section = render(
+        results,
+        quick=args.quick,
+        started=started,
+        elapsed=time.monotonic() - t0,
+        default_children=default_children,
+    )
     print(section)
     if args.out:
         with args.out.open("a", encoding="utf-8") as f:

@@ -20,21 +20,29 @@ async def test_pii_never_reaches_logs_audit_or_metrics(
     proxy: Proxy, caplog: pytest.LogCaptureFixture, stream: bool, path: str
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    body = {"model": "m", "max_tokens": 50, "stream": stream,
-            "messages": [{"role": "user", "content": f"my mail is {EMAIL}, phone {PHONE}"}]}
+    body = {
+        "model": "m",
+        "max_tokens": 50,
+        "stream": stream,
+        "messages": [{"role": "user", "content": f"my mail is {EMAIL}, phone {PHONE}"}],
+    }
     async with aiohttp.ClientSession() as s:
         for policy in ("default", "monitor", "strict"):
             async with s.post(
-                proxy.server.make_url(path), json=body,
-                headers={"x-mock-reply": REPLY, "x-mock-chunk-chars": "4",
-                         "X-Guard-Policy": policy, "anthropic-version": "2023-06-01"},
+                proxy.server.make_url(path),
+                json=body,
+                headers={
+                    "x-mock-reply": REPLY,
+                    "x-mock-chunk-chars": "4",
+                    "X-Guard-Policy": policy,
+                    "anthropic-version": "2023-06-01",
+                },
             ) as r:
                 delivered = (await r.read()).decode()
                 assert r.status == 200
                 if policy == "default":
                     assert EMAIL not in delivered
-        async with s.post(proxy.server.make_url("/guard/analyze"),
-                          json={"text": REPLY}) as r:
+        async with s.post(proxy.server.make_url("/guard/analyze"), json={"text": REPLY}) as r:
             assert r.status == 200
         async with s.get(proxy.server.make_url("/metrics")) as r:
             metrics_text = await r.text()

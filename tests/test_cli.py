@@ -18,7 +18,10 @@ REPO = Path(__file__).resolve().parent.parent
 def gp(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "guardproxy.cli", *args],
-        capture_output=True, text=True, timeout=240, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=REPO,
         env={**os.environ, **(env or {})},
     )
 
@@ -100,8 +103,9 @@ async def test_audit_verify_live_log_then_tampering(proxy: Proxy, tmp_path: Path
 
     edited = json.loads(lines[2])
     edited["action"] = "allow"
-    result = verify_with([*lines[:2], json.dumps(edited, sort_keys=True, separators=(",", ":")),
-                          *lines[3:]])
+    result = verify_with(
+        [*lines[:2], json.dumps(edited, sort_keys=True, separators=(",", ":")), *lines[3:]]
+    )
     assert result.returncode == 1
     assert f"{files[0].name}:3" in result.stdout and ids[2] in result.stdout
 

@@ -19,11 +19,14 @@ LONG_REPLY = (
 
 async def test_analysis_runs_in_another_process(proxy: Proxy, nlp_pool: ProcessOffloader) -> None:
     nlp_pool.worker_pids_seen.clear()
-    async with aiohttp.ClientSession() as s, s.post(
-        proxy.server.make_url("/v1/chat/completions"),
-        json={"model": "m", "messages": [{"role": "user", "content": "hi"}]},
-        headers={"x-mock-reply": LONG_REPLY},
-    ) as r:
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(
+            proxy.server.make_url("/v1/chat/completions"),
+            json={"model": "m", "messages": [{"role": "user", "content": "hi"}]},
+            headers={"x-mock-reply": LONG_REPLY},
+        ) as r,
+    ):
         body = await r.json()
     assert "maria.gonzalez@example.com" not in body["choices"][0]["message"]["content"]
     assert nlp_pool.worker_pids_seen
