@@ -27,7 +27,7 @@ from guardproxy.providers.openai import OpenAIProvider
 from guardproxy.runtime import RUNTIME, Runtime
 from guardproxy.sse import SSEDecoder, SSEError
 from guardproxy.streaming import StreamGuard
-from guardproxy.upstream import request_headers, response_headers
+from guardproxy.upstream import anthropic_url, openai_url, request_headers, response_headers
 
 log = logging.getLogger(__name__)
 
@@ -205,11 +205,13 @@ class GuardedHandler:
             if any(u["action"] == "redact" for u in record.input_units):
                 changed = True
             upstream_body = jsonutil.dumps(body) if changed else raw
-            target = rt.upstream.target(request.path, request.query_string, request.headers)
+            # the route decides the upstream, whatever headers the client sent
             if self.provider is ANTHROPIC:
-                url = f"{rt.settings.anthropic_upstream}/v1/messages"
+                url = anthropic_url(
+                    rt.settings.anthropic_upstream, request.path, request.query_string
+                )
             else:
-                url = target.url
+                url = openai_url(rt.settings.upstream, request.path, request.query_string)
             headers = request_headers(request.headers, identity=True)
             resp: web.StreamResponse
             if info.stream:

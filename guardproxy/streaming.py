@@ -90,6 +90,8 @@ class StreamGuard:
         self._pending = ""
         self._raw: list[str] = []
         self._released_raw = 0
+        self._released_tail = ""
+        """The last CONTEXT_CHARS characters of released upstream text (left context)."""
         self._delivered: list[str] = []
         self._totals = _Totals()
         self.blocked = False
@@ -147,10 +149,8 @@ class StreamGuard:
             self._pending = ""
             self._released_raw += len(pending)
             return self._deliver(pending)
-        raw_so_far = self.raw_text
         released_end = self._released_raw
-        ctx_start = max(0, released_end - CONTEXT_CHARS)
-        left = raw_so_far[ctx_start:released_end]
+        left = self._released_tail
         window = left + pending
         self.check_runs += 1
         outcomes = await run_checks(self.policy.stream_checks, window, self._ctx(not final))
@@ -189,6 +189,7 @@ class StreamGuard:
         out = apply_redactions(pending[:cut], redactions)
         self._pending = pending[cut:]
         self._released_raw += cut
+        self._released_tail = (left + pending[:cut])[-CONTEXT_CHARS:]
         return self._deliver(out)
 
     async def finish(self) -> Release:

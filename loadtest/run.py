@@ -510,7 +510,7 @@ def _errors(result: Result) -> str:
 def render_table(results: list[Result]) -> list[str]:
     scenario = results[0].scenario
     base = next((r for r in results if r.target == "direct"), None)
-    lines = [f"### {scenario.title}", ""]
+    lines = [f"### {scenario.key}: {scenario.title}", ""]
     if not scenario.stream:
         lines += [
             "| target | requests | errors | p50 ms | p90 ms | p99 ms | added p50 ms "

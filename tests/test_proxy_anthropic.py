@@ -118,3 +118,11 @@ async def test_error_status_passes_through(proxy: Proxy) -> None:
         await client(proxy, **{"x-mock-status": "429"}).messages.create(
             model="m", max_tokens=10, messages=QUESTION
         )
+
+
+async def test_beta_query_string_reaches_upstream(proxy: Proxy) -> None:
+    message = await client(proxy).beta.messages.create(
+        model="claude-test", max_tokens=50, messages=QUESTION
+    )
+    assert EMAIL not in message.content[0].text  # type: ignore[union-attr]
+    assert proxy.upstream_requests()[-1].path == "/v1/messages"
