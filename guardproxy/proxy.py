@@ -440,6 +440,7 @@ class GuardedHandler:
                 out: list[bytes] = []
                 for ev in events:
                     terminal = ev.data == "[DONE]" or ev.event == "message_stop"
+                    runs = translator.check_runs
                     produced = await translator.on_event(ev)
                     if terminal:
                         tail = produced
@@ -451,13 +452,19 @@ class GuardedHandler:
                         up.close()  # cancel generation upstream
                         ended = True
                         break
+                    if out and translator.check_runs != runs:
+                        # a check just released text: send it now rather than after the
+                        # rest of this read has been checked too
+                        first_text_at = self._observe_first_text(
+                            rt, translator, first_text_at, started
+                        )
+                        await resp.write(b"".join(out))
+                        out = []
                 if not chunk and not ended:
                     tail = await translator.on_end()
                     ended = True
                 if out:
-                    if first_text_at is None and translator.saw_text:
-                        first_text_at = time.perf_counter()
-                        m.delivered_ttfb_seconds.labels(self.route).observe(first_text_at - started)
+                    first_text_at = self._observe_first_text(rt, translator, first_text_at, started)
                     await resp.write(b"".join(out))
         except (ConnectionResetError, aiohttp.ClientConnectionResetError):
             client_gone = True
@@ -480,15 +487,28 @@ class GuardedHandler:
             except (ConnectionResetError, aiohttp.ClientConnectionResetError):
                 m.client_disconnects.labels(self.route).inc()
 
+    def _observe_first_text(
+        self, rt: Runtime, translator: Any, first_text_at: float | None, started: float
+    ) -> float | None:
+        if first_text_at is None and translator.delivered_any:
+            first_text_at = time.perf_counter()
+            rt.metrics.delivered_ttfb_seconds.labels(self.route).observe(first_text_at - started)
+        return first_text_at
+
     async def _finish_record(
         self, rt: Runtime, translator: Any, record: DecisionRecord, started: float
     ) -> None:
+        held = 0.0
         for key, guard in translator.guards.items():
             verdict = guard.verdict()
+            held += sum(verdict.latencies.values())
             record.add(key, guard.raw_text, verdict, rt.hmac_key)
             observe_verdict(rt, verdict, "output")
             rt.metrics.holdback_chars.labels(self.route).observe(guard.max_held)
         if any(g.blocked for g in translator.guards.values()) and record.outcome == "ok":
             record.outcome = "blocked"
         record.latency["total"] = time.perf_counter() - started
+        record.latency["checks"] = held
+        # for a stream, what the proxy adds is the time text waited for its checks
+        rt.metrics.overhead_seconds.labels(self.route, "true").observe(held)
         await write_audit(rt, record)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,8 @@ class Runtime:
     ready: bool = False
     draining: bool = False
     retired: list[Policy] = field(default_factory=list)
+    start_offloader: Callable[[], Awaitable[None]] | None = None
+    """Starts the worker pool; called only once a loaded policy has a check that uses it."""
 
     @property
     def policy_dir(self) -> Path:
@@ -58,6 +61,12 @@ class Runtime:
             PolicySet.parse_rules(s.policy_routes),
             frozenset(s.client_policies),
         )
+        if self.start_offloader is not None and any(
+            entry.check.uses_offloader
+            for policy in policies.values()
+            for entry in (*policy.input_checks, *policy.output_checks)
+        ):
+            await self.start_offloader()
         for policy in policies.values():
             await policy.start(self.offloader)
         return new

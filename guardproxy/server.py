@@ -414,7 +414,8 @@ def create_app(
         app[RUNTIME] = rt
         start = getattr(offloader, "start", None)
         if start is not None and owns_offloader:
-            await start()
+            # idempotent; a server whose policies never use the pool never starts it
+            rt.start_offloader = start
         fingerprint = await loop.run_in_executor(None, _policy_fingerprint, rt.policy_dir)
         rt.install(await rt.load_policies())
         rt.ready = True

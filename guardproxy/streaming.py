@@ -109,6 +109,10 @@ class StreamGuard:
         return "".join(self._delivered)
 
     @property
+    def delivered_any(self) -> bool:
+        return bool(self._delivered)
+
+    @property
     def held_chars(self) -> int:
         return len(self._pending)
 

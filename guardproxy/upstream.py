@@ -7,7 +7,8 @@ rest of the proxy never needs to know them.
 from __future__ import annotations
 
 import asyncio
-import time
+import urllib.parse
+import urllib.request
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ class UpstreamClient:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._session: aiohttp.ClientSession | None = None
+        self._proxy_by_origin: dict[str, str | None] = {}
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(
@@ -99,11 +101,24 @@ class UpstreamClient:
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
-            trust_env=True,  # HTTPS_PROXY / NO_PROXY; OpenSSL reads SSL_CERT_FILE itself
+            # proxies are resolved once below; trust_env would re-read the environment and
+            # ~/.netrc in a thread on every request. OpenSSL reads SSL_CERT_FILE itself.
+            trust_env=False,
             auto_decompress=False,
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.settings.connect_timeout_s),
             skip_auto_headers=("User-Agent", "Content-Type", "Accept-Encoding"),
         )
+
+        env_proxies = urllib.request.getproxies_environment()
+        for base in (self.settings.upstream, self.settings.anthropic_upstream):
+            self._proxy_by_origin[_origin(base)] = _env_proxy(base, env_proxies)
+
+    def proxy_for(self, url: str) -> str | None:
+        """The egress proxy (HTTPS_PROXY / HTTP_PROXY minus NO_PROXY) for an upstream URL."""
+        origin = _origin(url)
+        if origin not in self._proxy_by_origin:
+            self._proxy_by_origin[origin] = _env_proxy(url, urllib.request.getproxies_environment())
+        return self._proxy_by_origin[origin]
 
     async def close(self) -> None:
         if self._session is not None:
@@ -137,6 +152,7 @@ class UpstreamClient:
             data=body,
             auto_decompress=decompress,
             allow_redirects=False,
+            proxy=self.proxy_for(url),
         )
         try:
             async with asyncio.timeout(s.first_byte_timeout_s):
@@ -184,5 +200,14 @@ class UpstreamClient:
             parts.append(chunk)
 
 
-def monotonic() -> float:
-    return time.perf_counter()
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _env_proxy(url: str, proxies: Mapping[str, str]) -> str | None:
+    parts = urllib.parse.urlsplit(url)
+    proxy = proxies.get(parts.scheme)
+    if not proxy or urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):  # type: ignore[attr-defined]
+        return None
+    return proxy

@@ -288,6 +288,38 @@ def tree_cpu_seconds(root: int) -> tuple[float, float]:
     return own / _CLK_TCK, rest / _CLK_TCK
 
 
+def machine_cpu_seconds() -> tuple[float, float]:
+    """Whole machine from /proc/stat: (busy CPU seconds, hypervisor steal seconds)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal ...; guest time is inside user
+    return (v[0] + v[1] + v[2] + v[5] + v[6]) / _CLK_TCK, v[7] / _CLK_TCK
+
+
+class LoadMeter:
+    """CPUs used by everything else on the machine while a measurement runs.
+
+    Busy time of the whole machine minus the CPU time of this process and all its
+    children (load generator, mock, proxies, NER workers), per second of wall time.
+    """
+
+    def __enter__(self) -> LoadMeter:
+        self.t0 = time.perf_counter()
+        self.machine0, self.steal0 = machine_cpu_seconds()
+        self.ours0 = sum(tree_cpu_seconds(os.getpid()))
+        self.other_cpus = self.steal_cpus = 0.0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        wall = time.perf_counter() - self.t0
+        machine, steal = machine_cpu_seconds()
+        ours = sum(tree_cpu_seconds(os.getpid()))
+        if wall > 0:
+            other = (machine - self.machine0) - (ours - self.ours0)
+            self.other_cpus = max(0.0, other / wall)
+            self.steal_cpus = (steal - self.steal0) / wall
+
+
 def tree_size(root: int) -> int:
     table = _proc_table()
     count, stack = 0, [root]
@@ -438,6 +470,8 @@ class Result:
     mock_cpu_s: float
     server: dict[str, float]
     stopped_early: bool
+    other_cpus: float = 0.0
+    steal_cpus: float = 0.0
     errors: Counter[str] = field(default_factory=Counter)
     checks: Counter[str] = field(default_factory=Counter)
 
@@ -546,7 +580,11 @@ def render_table(results: list[Result]) -> list[str]:
                 f"| {'-' if is_base else _delta(r.lat(50), base.lat(50))} "
                 f"| {_ms(r.per_request_ms(r.proxy_cpu_total))} | {_delivered(r)} |"
             )
-    notes = []
+    load = ", ".join(f"{r.target} {r.other_cpus:.2f}" for r in results)
+    notes = [f"CPUs used by other processes on the machine meanwhile: {load}"]
+    if any(r.steal_cpus >= 0.01 for r in results):
+        steal = ", ".join(f"{r.target} {r.steal_cpus:.2f}" for r in results)
+        notes.append(f"CPUs taken by the hypervisor (steal) meanwhile: {steal}")
     for r in results:
         if r.errors:
             kinds = ", ".join(f"{n} x {k}" for k, n in r.errors.most_common())
@@ -656,7 +694,8 @@ async def measure(
                     before = await scrape(admin, svc.base) if svc else {}
                     cpu0 = tree_cpu_seconds(svc.pid) if svc else None
                     mock0 = sum(tree_cpu_seconds(mock.pid))
-                    samples, wall = await run_load(session, url, scenario, count, deadline_s)
+                    with LoadMeter() as load:
+                        samples, wall = await run_load(session, url, scenario, count, deadline_s)
                     mock1 = sum(tree_cpu_seconds(mock.pid))
                     cpu1 = tree_cpu_seconds(svc.pid) if svc else None
                     after = await scrape(admin, svc.base) if svc else {}
@@ -671,6 +710,8 @@ async def measure(
                     mock1 - mock0,
                     {k: v - before.get(k, 0.0) for k, v in after.items()},
                     stopped_early=len(samples) < count,
+                    other_cpus=load.other_cpus,
+                    steal_cpus=load.steal_cpus,
                 )
                 judge(result)
                 results.append(result)

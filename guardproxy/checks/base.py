@@ -140,6 +140,8 @@ class Check(abc.ABC, Generic[OptionsT]):
     """Can run on partial text while streaming (PII, secrets, abuse)."""
     needs_full_text: ClassVar[bool] = True
     """Needs the whole answer (grounding, citations); runs once at the end of a stream."""
+    uses_offloader: ClassVar[bool] = False
+    """Runs work in the worker pool; the pool starts only when a loaded check needs it."""
     default_action: ClassVar[Literal["annotate", "redact", "block"]] = "block"
     """The action when a policy entry names none."""
     edits_in_place: ClassVar[bool] = False

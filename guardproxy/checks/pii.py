@@ -219,6 +219,7 @@ class PiiCheck(Check[PiiOptions]):
     options_model = PiiOptions
     streamable = True
     default_action = "redact"
+    uses_offloader = True
     needs_full_text = False
 
     def __init__(self, options: PiiOptions) -> None:

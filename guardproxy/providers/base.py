@@ -105,8 +105,14 @@ class StreamTranslator(abc.ABC):
     def guards(self) -> dict[str, StreamGuard]: ...
 
     @property
-    def saw_text(self) -> bool:
-        return any(g.raw_text for g in self.guards.values())
+    def delivered_any(self) -> bool:
+        """Some text has been released to the client."""
+        return any(g.delivered_any for g in self.guards.values())
+
+    @property
+    def check_runs(self) -> int:
+        """Stream-check windows run so far, over all guards."""
+        return sum(g.check_runs for g in self.guards.values())
 
 
 GuardFactory = Callable[[str], StreamGuard]
