@@ -382,6 +382,7 @@ class GuardedHandler:
             return StreamGuard(policy, make_ctx)
 
         translator = self.provider.stream_translator(info, guard_for)
+        translator.defer_checks = True
         up_started = time.perf_counter()
         try:
             async with rt.upstream.request("POST", url, headers, body, decompress=True) as up:
@@ -460,6 +461,12 @@ class GuardedHandler:
                         )
                         await resp.write(b"".join(out))
                         out = []
+                if not ended:
+                    out.extend(await translator.flush())
+                    if translator.blocked_all:
+                        tail = translator.blocked_tail()
+                        up.close()  # cancel generation upstream
+                        ended = True
                 if not chunk and not ended:
                     tail = await translator.on_end()
                     ended = True

@@ -130,7 +130,8 @@ class StreamGuard:
         self._delivered.append(sep + msg)
         return Release(sep + msg, True)
 
-    async def feed(self, delta: str) -> Release:
+    async def feed(self, delta: str, *, defer: bool = False) -> Release:
+        """Take the next delta; with defer, only gather it (a later pump() checks)."""
         if self.blocked or self.finished or not delta:
             return Release()
         self._raw.append(delta)
@@ -143,7 +144,24 @@ class StreamGuard:
             if self.mode == "incremental":  # no stream-capable checks: nothing to wait for
                 return await self._release_window(final=False, force_all=True)
             return Release()
-        if len(self._pending) < self.holdback + self.min_window:
+        if defer or len(self._pending) < self.holdback + self.min_window:
+            return Release()
+        return await self._release_window(final=False)
+
+    async def pump(self) -> Release:
+        """Check what has gathered since the last window, if it is enough to release some.
+
+        The relay feeds every event of one network read with defer=True and pumps once
+        after them: text that arrived while the previous check ran is checked in one
+        window, so windows grow under load instead of queueing.
+        """
+        if (
+            self.blocked
+            or self.finished
+            or self.mode != "incremental"
+            or not self.policy.stream_checks
+            or len(self._pending) < self.holdback + self.min_window
+        ):
             return Release()
         return await self._release_window(final=False)
 

@@ -115,3 +115,16 @@ async def test_findings_have_offsets_in_the_whole_text() -> None:
     spans = [(f.finding.start, f.finding.end) for f in guard.verdict().findings]
     start = TEXT.index(SECRET)
     assert spans == [(start, start + len(SECRET))]
+
+
+async def test_deferred_deltas_are_checked_in_one_window() -> None:
+    guard = StreamGuard(policy(), ctx)
+    words = ("word " * 40).split(" ")
+    for w in words:
+        assert (await guard.feed(w + " ", defer=True)).text == ""
+    assert guard.check_runs == 0
+    released = await guard.pump()
+    assert guard.check_runs == 1
+    assert released.text and len(released.text) >= len("word " * 40) - 64 - 8
+    rest = await guard.finish()
+    assert released.text + rest.text == "".join(w + " " for w in words)

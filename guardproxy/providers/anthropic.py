@@ -217,7 +217,7 @@ class AnthropicStream(StreamTranslator):
             delta = payload.get("delta") or {}
             if delta.get("type") != "text_delta":
                 return [encode_data(ev.data, name)]
-            step = await guard.feed(delta.get("text") or "")
+            step = await guard.feed(delta.get("text") or "", defer=self.defer_checks)
             if step.blocked:
                 out = [self._delta(index, step.released)] if step.released else []
                 return out + self._refusal(self._message(), index)
@@ -234,6 +234,23 @@ class AnthropicStream(StreamTranslator):
     def _message(self) -> str:
         guard = next(iter(self._guards.values()))
         return guard.policy.messages.output_blocked
+
+    async def flush(self) -> list[bytes]:
+        out: list[bytes] = []
+        if self.blocked_all:
+            return out
+        for key, guard in self._guards.items():
+            if guard.finished or guard.blocked:
+                continue
+            step = await guard.pump()
+            index = int(key)
+            if step.blocked:
+                if step.released:
+                    out.append(self._delta(index, step.released))
+                return out + self._refusal(self._message(), index)
+            if step.text:
+                out.append(self._delta(index, step.text))
+        return out
 
     async def on_end(self) -> list[bytes]:
         out: list[bytes] = []

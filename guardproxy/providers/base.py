@@ -84,9 +84,15 @@ class StreamTranslator(abc.ABC):
 
     blocked_all: bool = False
     """Every judged unit is blocked: the upstream request should be cancelled."""
+    defer_checks: bool = False
+    """Gather text in on_event and check it in flush(), once per network read."""
 
     @abc.abstractmethod
     async def on_event(self, ev: SSEEvent) -> list[bytes]: ...
+
+    @abc.abstractmethod
+    async def flush(self) -> list[bytes]:
+        """Check text gathered with defer_checks; events for what it releases."""
 
     @abc.abstractmethod
     async def on_end(self) -> list[bytes]:

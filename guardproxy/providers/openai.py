@@ -185,7 +185,7 @@ class OpenAIStream(StreamTranslator):
                 choice["logprobs"] = None
                 changed = True
             if isinstance(content, str) and content:
-                step = await guard.feed(content)
+                step = await guard.feed(content, defer=self.defer_checks)
                 changed = True
                 if step.blocked:
                     self._done.add(key)
@@ -247,6 +247,28 @@ class OpenAIStream(StreamTranslator):
         if kept or chunk.get("usage") is not None or not chunk.get("choices"):
             chunk["choices"] = kept
             out.append(encode_data(jsonutil.dumps_str(chunk), ev.event))
+        return out
+
+    def _content(self, index: int, text: str) -> bytes:
+        return self._chunk(
+            [{"index": index, "delta": {"content": text}, "logprobs": None, "finish_reason": None}]
+        )
+
+    async def flush(self) -> list[bytes]:
+        out: list[bytes] = []
+        for key, guard in self._guards.items():
+            if key in self._done:
+                continue
+            step = await guard.pump()
+            index = int(key)
+            if step.blocked:
+                self._done.add(key)
+                if step.released:
+                    out.append(self._content(index, step.released))
+                out.extend(self._block_events(index, step.block_message))
+            elif step.text:
+                out.append(self._content(index, step.text))
+        self._check_all_blocked()
         return out
 
     async def on_end(self) -> list[bytes]:
