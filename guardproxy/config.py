@@ -45,6 +45,11 @@ class Settings(BaseModel):
     audit_key_file: Path | None = Field(
         None, description="HMAC key for values in audit records; default <audit_dir>/hmac.key."
     )
+    provenance_key_dir: Path | None = Field(
+        None,
+        description="Ed25519 signing key (active.pem) and retired public keys (retired/); "
+        "default <audit_dir>/provenance-keys. GUARDPROXY_PROVENANCE_KEY wins.",
+    )
     unguarded_generation: Literal["block", "pass"] = Field(
         "block",
         description="What to do with text-generating endpoints that are not guarded yet "

@@ -65,6 +65,7 @@ class DecisionRecord:
     policy_mode: str
     request_id: str
     model: str | None = None
+    upstream: str | None = None
     stream: bool = False
     stream_mode: str | None = None
     upstream_status: int | None = None
@@ -98,6 +99,7 @@ class DecisionRecord:
             "route": self.route,
             "provider": self.provider,
             "model": self.model,
+            "upstream": self.upstream,
             "policy": self.policy_ref,
             "policy_mode": self.policy_mode,
             "stream": self.stream,

@@ -19,6 +19,7 @@ from guardproxy import jsonutil
 from guardproxy.checks.base import Action, CheckContext
 from guardproxy.decisions import DecisionRecord, new_decision_id, request_id_from
 from guardproxy.errors import BadRequest, UpstreamError, UpstreamTimeout
+from guardproxy.manifests import manifest_for
 from guardproxy.pipeline import Verdict, evaluate
 from guardproxy.policy.compiled import Policy
 from guardproxy.providers.anthropic import AnthropicProvider
@@ -27,7 +28,13 @@ from guardproxy.providers.openai import OpenAIProvider
 from guardproxy.runtime import RUNTIME, Runtime
 from guardproxy.sse import SSEDecoder, SSEError
 from guardproxy.streaming import StreamGuard
-from guardproxy.upstream import anthropic_url, openai_url, request_headers, response_headers
+from guardproxy.upstream import (
+    anthropic_url,
+    openai_url,
+    origin,
+    request_headers,
+    response_headers,
+)
 
 log = logging.getLogger(__name__)
 
@@ -130,12 +137,16 @@ def observe_verdict(rt: Runtime, verdict: Verdict, direction: str) -> None:
         m.check_errors.labels(check_id, outcome).inc()
 
 
-async def write_audit(rt: Runtime, record: DecisionRecord) -> None:
+async def write_audit(rt: Runtime, record: DecisionRecord) -> dict[str, Any] | None:
+    """Append the decision to the audit log; the stored record, or None if it failed."""
     try:
-        await rt.audit.append(record.to_record())
+        stored = await rt.audit.append(record.to_record())
     except Exception:
         rt.metrics.audit_write_errors.inc()
         log.exception("audit record %s could not be written", record.id)
+        return None
+    rt.text_index.remember(stored)
+    return stored
 
 
 class GuardedHandler:
@@ -186,6 +197,7 @@ class GuardedHandler:
                 "X-Guard-Decision-Id": record.id,
                 "X-Guard-Policy": policy.ref,
                 "X-Request-Id": rid,
+                "X-AI-Generated": "true",
             }
             changed = b'"guardproxy"' in raw
             blocked = await self._check_input(rt, policy, info, rid, record)
@@ -212,6 +224,7 @@ class GuardedHandler:
                 )
             else:
                 url = openai_url(rt.settings.upstream, request.path, request.query_string)
+            record.upstream = origin(url)
             headers = request_headers(request.headers, identity=True)
             resp: web.StreamResponse
             if info.stream:
@@ -352,11 +365,15 @@ class GuardedHandler:
         action, _ = record.actions()
         total = time.perf_counter() - started
         record.latency = {"upstream": upstream_s, "total": total, "overhead": total - upstream_s}
-        await write_audit(rt, record)
+        stored = await write_audit(rt, record)
         rt.metrics.upstream_seconds.labels(self.route, "false").observe(upstream_s)
         rt.metrics.overhead_seconds.labels(self.route, "false").observe(total - upstream_s)
         out_headers = response_headers(up_headers, body_rewritten=True)
         out_headers.update(guard_headers)
+        if stored is not None:
+            manifest = manifest_for(stored, rt.keyring.active)
+            if manifest is not None:
+                out_headers["X-Guard-Provenance"] = manifest
         out_headers["X-Guard-Action"] = action.label
         out_headers["Content-Type"] = "application/json"
         return web.Response(status=up_status, body=jsonutil.dumps(data), headers=out_headers)

@@ -14,10 +14,12 @@ from guardproxy.audit.writer import AuditWriter
 from guardproxy.checks.base import Offloader
 from guardproxy.checks.registry import CheckRegistry
 from guardproxy.config import Settings
+from guardproxy.manifests import TextIndex
 from guardproxy.metrics import Metrics
 from guardproxy.policy.compiled import Policy
 from guardproxy.policy.loader import PolicyLoader, bundled_policies_dir
 from guardproxy.policy.router import PolicySet
+from guardproxy.provenance import KeyRing
 from guardproxy.upstream import UpstreamClient
 
 log = logging.getLogger(__name__)
@@ -31,11 +33,13 @@ class Runtime:
     offloader: Offloader
     audit: AuditWriter
     hmac_key: bytes
+    keyring: KeyRing
     registry: CheckRegistry
     policies: PolicySet | None = None
     ready: bool = False
     draining: bool = False
     retired: list[Policy] = field(default_factory=list)
+    text_index: TextIndex = field(default_factory=TextIndex)
     start_offloader: Callable[[], Awaitable[None]] | None = None
     """Starts the worker pool; called only once a loaded policy has a check that uses it."""
 

@@ -25,8 +25,10 @@ from guardproxy.checks.registry import CheckRegistry
 from guardproxy.config import Settings
 from guardproxy.decisions import DecisionRecord, new_decision_id
 from guardproxy.errors import BadRequest, ConfigError, UpstreamError, UpstreamTimeout
+from guardproxy.manifests import manifest_for, scan_for_text, unit_for
 from guardproxy.metrics import Metrics
 from guardproxy.pipeline import evaluate
+from guardproxy.provenance import jwks, load_keyring, verify_manifest
 from guardproxy.proxy import (
     ANTHROPIC,
     OPENAI,
@@ -155,6 +157,7 @@ async def passthrough(request: web.Request) -> web.StreamResponse:
     policy = rt.policy_set().policies[rt.policy_set().default]
     decision_id = new_decision_id()
     guard_headers = {
+        "X-AI-Generated": "true",
         "X-Guard-Decision-Id": decision_id,
         "X-Guard-Policy": policy.ref,
         "X-Guard-Action": "allow",
@@ -305,6 +308,87 @@ async def decision(request: web.Request) -> web.Response:
     return _json(found)
 
 
+async def decision_manifest(request: web.Request) -> web.Response:
+    """The signed provenance manifest of one decision's delivered text (?choice=KEY)."""
+    rt = request.app[RUNTIME]
+    found = await rt.audit.get(request.match_info["id"])
+    if found is None:
+        return _json(
+            {
+                "error": {
+                    "message": "no decision with that id in the audit log",
+                    "code": "not_found",
+                }
+            },
+            404,
+        )
+    choice = request.query.get("choice")
+    manifest = manifest_for(found, rt.keyring.active, choice)
+    if manifest is None:
+        keys = [u.get("key") for u in found.get("choices") or []]
+        return _json(
+            {
+                "error": {
+                    "message": "this decision delivered no text to sign"
+                    + (f"; choices: {keys}" if keys else ""),
+                    "code": "no_text",
+                }
+            },
+            404,
+        )
+    unit = unit_for(found, choice) or {}
+    return _json({"decision_id": found["id"], "choice": unit.get("key"), "manifest": manifest})
+
+
+async def provenance_keys(request: web.Request) -> web.Response:
+    return _json(jwks(request.app[RUNTIME].keyring))
+
+
+async def provenance_verify(request: web.Request) -> web.Response:
+    """With a manifest: is it valid for this text? Without: was this text delivered here?"""
+    rt = request.app[RUNTIME]
+    body = parse_json(await read_body(request, rt.settings.max_body_bytes))
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise BadRequest(400, "field 'text' (string) is required")
+    jws = body.get("manifest")
+    if jws is not None:
+        result = verify_manifest(str(jws), text=text, keys=rt.keyring.public)
+        claims = result.manifest or {}
+        return _json(
+            {
+                "valid": result.valid,
+                "reason": result.reason,
+                "kid": result.kid,
+                "issuer": claims.get("iss"),
+                "model": claims.get("model"),
+                "policy": claims.get("policy"),
+                "time": claims.get("time"),
+                "decision_id": claims.get("decision_id"),
+            }
+        )
+    match = rt.text_index.lookup(text)
+    if match is None:
+        loop = asyncio.get_running_loop()
+        match = await loop.run_in_executor(None, scan_for_text, rt.settings.audit_dir, text)
+    if match is None:
+        return _json({"found": False})
+    decision_id, how = match
+    record = await rt.audit.get(decision_id) or {}
+    return _json(
+        {
+            "found": True,
+            "match": how,
+            "decision_id": decision_id,
+            "issuer": "guardproxy",
+            "model": record.get("model"),
+            "policy": record.get("policy"),
+            "time": record.get("time"),
+            "action": record.get("action"),
+        }
+    )
+
+
 async def healthz(request: web.Request) -> web.Response:
     return _json({"status": "ok"})
 
@@ -393,6 +477,17 @@ def create_app(
         hmac_key = await loop.run_in_executor(
             None, lambda: load_hmac_key(env=os.environ, key_file=key_file)
         )
+        key_dir = settings.provenance_key_dir or settings.audit_dir / "provenance-keys"
+        keyring = await loop.run_in_executor(
+            None, lambda: load_keyring(env=os.environ, key_dir=key_dir)
+        )
+        if keyring.generated:
+            log.warning(
+                "generated a development provenance signing key in %s; manifests signed with it "
+                "prove nothing to others until you publish its public key. Set "
+                "GUARDPROXY_PROVENANCE_KEY or put your own active.pem there for production",
+                key_dir,
+            )
         audit = AuditWriter(
             settings.audit_dir,
             chain_id=_chain_id(),
@@ -409,6 +504,7 @@ def create_app(
             offloader=offloader,
             audit=audit,
             hmac_key=hmac_key,
+            keyring=keyring,
             registry=check_registry or CheckRegistry.discover(),
         )
         app[RUNTIME] = rt
@@ -448,6 +544,9 @@ def create_app(
     app.router.add_post("/v1/messages", messages.handle)
     app.router.add_post("/guard/analyze", analyze)
     app.router.add_get("/guard/decisions/{id}", decision)
+    app.router.add_get("/guard/decisions/{id}/manifest", decision_manifest)
+    app.router.add_get("/guard/provenance/keys", provenance_keys)
+    app.router.add_post("/guard/provenance/verify", provenance_verify)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_handler)

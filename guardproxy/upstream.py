@@ -111,14 +111,14 @@ class UpstreamClient:
 
         env_proxies = urllib.request.getproxies_environment()
         for base in (self.settings.upstream, self.settings.anthropic_upstream):
-            self._proxy_by_origin[_origin(base)] = _env_proxy(base, env_proxies)
+            self._proxy_by_origin[origin(base)] = _env_proxy(base, env_proxies)
 
     def proxy_for(self, url: str) -> str | None:
         """The egress proxy (HTTPS_PROXY / HTTP_PROXY minus NO_PROXY) for an upstream URL."""
-        origin = _origin(url)
-        if origin not in self._proxy_by_origin:
-            self._proxy_by_origin[origin] = _env_proxy(url, urllib.request.getproxies_environment())
-        return self._proxy_by_origin[origin]
+        key = origin(url)
+        if key not in self._proxy_by_origin:
+            self._proxy_by_origin[key] = _env_proxy(url, urllib.request.getproxies_environment())
+        return self._proxy_by_origin[key]
 
     async def close(self) -> None:
         if self._session is not None:
@@ -200,9 +200,14 @@ class UpstreamClient:
             parts.append(chunk)
 
 
-def _origin(url: str) -> str:
+def origin(url: str) -> str:
+    """scheme://host[:port] of a URL: what records name as the upstream, never its path."""
     parts = urllib.parse.urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"
 
 
 def _env_proxy(url: str, proxies: Mapping[str, str]) -> str | None:
