@@ -231,7 +231,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "upstream": f"http://{args.host}:{mock_port}/v1",
                 "anthropic_upstream": f"http://{args.host}:{mock_port}",
                 "audit_dir": args.audit_dir,
-                "client_policies": ["default", "monitor", "strict", "passthrough"],
+                "client_policies": ["default", "monitor", "strict", "passthrough", "transparent"],
             },
         )
 

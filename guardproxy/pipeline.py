@@ -157,9 +157,15 @@ def apply_redactions(text: str, redactions: Sequence[Finding]) -> str:
     return "".join(parts)
 
 
+def effective_annotations(annotations: Sequence[Annotation]) -> list[Annotation]:
+    """Drop annotations that only go along with others when there are no others."""
+    others = [a for a in annotations if not a.data.get("only_with_others")]
+    return list(annotations) if others else []
+
+
 def annotation_suffix(annotations: Sequence[Annotation]) -> str:
     """How annotations are appended to an answer: each on its own paragraph."""
-    return "".join(f"\n\n{a.text}" for a in annotations if a.text)
+    return "".join(f"\n\n{a.text}" for a in effective_annotations(annotations) if a.text)
 
 
 def finish(
@@ -171,6 +177,7 @@ def finish(
         verdict.annotations = []
         return verdict
     delivered = apply_redactions(text, select_redactions(applied))
+    verdict.annotations = effective_annotations(verdict.annotations)
     verdict.text = delivered + annotation_suffix(verdict.annotations)
     return verdict
 

@@ -121,6 +121,7 @@ def _ctx_factory(direction: str, rid: str, info: RequestInfo) -> Any:
             messages=info.messages,
             sources=info.sources,
             partial=partial,
+            prior_answers=info.prior_answers,
         )
 
     return make

@@ -77,7 +77,7 @@ async def make_proxy(
             "audit_dir": audit_dir,
             "audit_fsync": "never",
             "watch_policies": False,
-            "client_policies": ["default", "monitor", "strict", "passthrough"],
+            "client_policies": ["default", "monitor", "strict", "passthrough", "transparent"],
         }
         values.update(overrides)
         settings = Settings.model_validate(values)

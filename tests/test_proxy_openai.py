@@ -212,3 +212,28 @@ async def test_monitor_policy_changes_nothing(proxy: Proxy) -> None:
         model="m", messages=QUESTION
     )
     assert completion.choices[0].message.content == DEFAULT_REPLY
+
+
+async def test_notice_is_appended_before_the_stream_ends(proxy: Proxy) -> None:
+    from guardproxy.checks.notice import DEFAULT_EN
+
+    stream = await client(proxy, **{"X-Guard-Policy": "transparent"}).chat.completions.create(
+        model="m", messages=QUESTION, stream=True
+    )
+    text = ""
+    finish = None
+    async for chunk in stream:
+        for choice in chunk.choices:
+            text += choice.delta.content or ""
+            finish = choice.finish_reason or finish
+    assert text.endswith(f"{DEFAULT_EN} Questions: ai-questions@example.com")
+    assert EMAIL not in text and finish == "stop"
+    second_turn = [
+        *QUESTION,
+        {"role": "assistant", "content": "Hi"},
+        {"role": "user", "content": "And again?"},
+    ]
+    completion = await client(proxy, **{"X-Guard-Policy": "transparent"}).chat.completions.create(
+        model="m", messages=second_turn
+    )
+    assert DEFAULT_EN not in (completion.choices[0].message.content or "")

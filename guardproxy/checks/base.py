@@ -55,6 +55,8 @@ class CheckContext:
     sources: tuple[Source, ...] = ()
     partial: bool = False
     """True while streaming: the text is a window that more text will follow."""
+    prior_answers: int = 0
+    """Assistant answers earlier in the conversation (0 on the first turn)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,8 @@ class RequestInfo:
     messages: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     input_slots: list[TextSlot] = field(default_factory=list)
+    prior_answers: int = 0
+    """Assistant messages earlier in the conversation."""
 
 
 @dataclass(slots=True)
@@ -52,6 +54,13 @@ class OutputText:
 
     key: str
     text: str
+
+
+def count_assistant(messages: Any) -> int:
+    """How many earlier answers a conversation holds."""
+    if not isinstance(messages, list):
+        return 0
+    return sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "assistant")
 
 
 def parse_guard_object(body: Json) -> tuple[Source, ...]:

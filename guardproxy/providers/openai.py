@@ -14,6 +14,7 @@ from guardproxy.providers.base import (
     RequestInfo,
     StreamTranslator,
     TextSlot,
+    count_assistant,
     parse_guard_object,
 )
 from guardproxy.sse import SSEEvent, encode_data
@@ -62,6 +63,7 @@ class OpenAIProvider(Provider):
             messages=tuple(s.text for s in slots),
             sources=sources,
             input_slots=slots,
+            prior_answers=count_assistant(body.get("messages")),
         )
 
     def output_texts(self, body: Json) -> list[OutputText]:

@@ -26,7 +26,7 @@ def write(tmp_path: Path, name: str, body: str) -> Path:
 
 def test_shipped_policies_load(loader: PolicyLoader) -> None:
     policies = loader.load_dir(bundled_policies_dir())
-    assert {"default", "monitor", "strict", "passthrough"} <= set(policies)
+    assert {"default", "monitor", "strict", "passthrough", "transparent"} <= set(policies)
     default = policies["default"]
     assert default.mode == "enforce"
     assert [c.id for c in default.output_checks] == ["pii"]
@@ -69,7 +69,7 @@ def test_version_changes_with_content(loader: PolicyLoader, tmp_path: Path) -> N
               - use: nosuchcheck
             """,
             5,
-            "output[1].use: unknown check 'nosuchcheck'; known: failing, pattern, pii",
+            "output[1].use: unknown check 'nosuchcheck'; known: failing, notice, pattern, pii",
         ),
         (
             """
