@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
     verify = audit_sub.add_parser("verify", help="verify the hash chains in a directory")
     verify.add_argument("dir", type=Path)
+    verify.add_argument(
+        "--keys",
+        type=Path,
+        help="public keys (JSON from /guard/provenance/keys, or PEM) for checkpoint signatures",
+    )
     return parser
 
 
@@ -308,7 +313,12 @@ def cmd_policy_test(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from guardproxy.audit.verify import format_report, verify_directory
 
-    report = verify_directory(args.dir)
+    keys = None
+    if args.keys is not None:
+        from guardproxy.provenance import load_public_keys
+
+        keys = load_public_keys(args.keys)
+    report = verify_directory(args.dir, public_keys=keys)
     print(format_report(report))
     return EXIT_OK if report.ok else EXIT_INVALID
 

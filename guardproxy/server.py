@@ -493,6 +493,9 @@ def create_app(
             chain_id=_chain_id(),
             max_file_bytes=settings.audit_max_file_bytes,
             fsync=settings.audit_fsync,
+            # signed checkpoints make a cut-off tail of the chain detectable
+            checkpoint_signer=keyring.active.private.sign,
+            checkpoint_kid=keyring.active.kid,
         )
         await audit.start()
         upstream = UpstreamClient(settings)

@@ -116,3 +116,25 @@ async def test_audit_verify_live_log_then_tampering(proxy: Proxy, tmp_path: Path
     result = verify_with([lines[0], lines[2], lines[1], *lines[3:]])
     assert result.returncode == 1
     assert f"{files[0].name}:2" in result.stdout and ids[2] in result.stdout
+
+
+async def test_audit_verify_catches_a_cut_tail_with_checkpoints(proxy: Proxy, tmp_path: Path) -> None:
+    async with aiohttp.ClientSession() as s:
+        for i in range(3):
+            async with s.post(
+                proxy.server.make_url("/v1/chat/completions"),
+                json={"model": "m", "messages": [{"role": "user", "content": f"q{i}"}]},
+            ) as r:
+                assert r.status == 200
+        async with s.get(proxy.server.make_url("/guard/provenance/keys")) as r:
+            (tmp_path / "keys.json").write_text(await r.text())
+    await proxy.runtime.audit.close()  # writes the final checkpoint
+    ok = gp("audit", "verify", str(proxy.audit_dir), "--keys", str(tmp_path / "keys.json"))
+    assert ok.returncode == 0, ok.stdout
+    assert "checkpoint" in ok.stdout
+    records = sorted(p for p in proxy.audit_dir.glob("audit-*-0*.jsonl"))
+    lines = records[-1].read_text().splitlines()
+    records[-1].write_text("\n".join(lines[:-1]) + "\n")  # cut the last record off
+    cut = gp("audit", "verify", str(proxy.audit_dir), "--keys", str(tmp_path / "keys.json"))
+    assert cut.returncode == 1
+    assert "records removed from the tail" in cut.stdout

@@ -5,8 +5,10 @@ to the record before it, its sequence number and its chain field. The first bad 
 a chain is reported by file, line and id; checking then resumes from that record, so
 later problems are reported only when they are problems of their own.
 
-What this cannot see on its own: records cut off the end of a chain (the last file
-shortened or removed). Signed checkpoints are the answer to that.
+Records cut off the end of a chain (the last file shortened or removed) leave a valid,
+shorter chain; the chain's signed checkpoints show them. Every checkpoint must be signed
+by a known key and name a record that is in the chain with the same hash, and the chain
+must not end before its latest checkpoint.
 """
 
 from __future__ import annotations
@@ -14,10 +16,21 @@ from __future__ import annotations
 import json
 import os
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from guardproxy.audit.checkpoint import (
+    CHECKPOINT_TYPE,
+    SIGNATURE_LENGTH,
+    b64url_decode,
+    parse_checkpoint_file_name,
+    signing_input,
+)
 from guardproxy.audit.record import (
     GENESIS_HASH,
     audit_file_name,
@@ -55,10 +68,30 @@ class VerifyReport:
     problems: tuple[Problem, ...]
     notes: tuple[str, ...] = ()
     """Things worth knowing that are not failures, such as torn-write sidecar files."""
+    checkpoints: int = 0
+    """Lines read from the chains' checkpoint files."""
 
 
-def verify_directory(directory: Path) -> VerifyReport:
-    """Check every chain of ``audit-{chain}-{n:06d}.jsonl`` files in ``directory``."""
+@dataclass
+class _Checkpoint:
+    line: int
+    seq: int
+    hash: str
+    file: str
+    found: tuple[str, int, str | None] | None = None
+    """File, line and hash of the first record of the chain with this seq."""
+
+
+def verify_directory(
+    directory: Path, *, public_keys: Mapping[str, Ed25519PublicKey] | None = None
+) -> VerifyReport:
+    """Check every chain of ``audit-{chain}-{n:06d}.jsonl`` files in ``directory``.
+
+    ``public_keys`` (key id -> Ed25519 public key) check the signatures of the chains'
+    checkpoints (``audit-{chain}.checkpoints.jsonl``); a checkpoint signed with a key not
+    among them is a problem. Without ``public_keys``, checkpoints still show a cut-off
+    tail, but their signatures are not checked (a note says so).
+    """
     directory = Path(directory)
     if not directory.exists():
         return _directory_problem(directory, "the audit directory does not exist")
@@ -72,6 +105,7 @@ def verify_directory(directory: Path) -> VerifyReport:
         )
 
     chains: dict[str, list[tuple[int, str]]] = {}
+    checkpoint_files: dict[str, str] = {}
     notes: list[str] = []
     for name in names:
         if name.endswith(".torn"):
@@ -79,6 +113,10 @@ def verify_directory(directory: Path) -> VerifyReport:
                 f"{_printable(name)}: bytes of an interrupted write, moved aside when the "
                 "writer restarted; not part of any chain"
             )
+            continue
+        checkpoint_chain = parse_checkpoint_file_name(name)
+        if checkpoint_chain is not None:
+            checkpoint_files[checkpoint_chain] = name
             continue
         parsed = parse_audit_file_name(name)
         if parsed is None:
@@ -89,7 +127,7 @@ def verify_directory(directory: Path) -> VerifyReport:
                 )
             continue
         chains.setdefault(parsed[0], []).append((parsed[1], name))
-    if not chains:
+    if not chains and not checkpoint_files:
         return _directory_problem(
             directory,
             "no audit files (audit-<chain>-<NNNNNN>.jsonl) in the directory",
@@ -97,23 +135,35 @@ def verify_directory(directory: Path) -> VerifyReport:
         )
 
     problems: list[Problem] = []
-    files = records = 0
-    for chain_id in sorted(chains):
+    files = records = checkpoints = 0
+    all_chains = sorted(chains.keys() | checkpoint_files.keys())
+    for chain_id in all_chains:
         checker = _ChainChecker(directory, chain_id)
-        ordered = sorted(chains[chain_id])
+        checkpoint_file = checkpoint_files.get(chain_id)
+        if checkpoint_file is not None:
+            checker.load_checkpoints(checkpoint_file, public_keys)
+        ordered = sorted(chains.get(chain_id, []))
         for number, name in ordered:
             checker.check_file(number, name, last=(number, name) == ordered[-1])
         problems.extend(checker.finish())
         notes.extend(checker.notes)
         files += checker.files
         records += checker.records
+        checkpoints += checker.checkpoints
+    if not chains and not problems:  # nothing but empty checkpoint files
+        return _directory_problem(
+            directory,
+            "no audit files (audit-<chain>-<NNNNNN>.jsonl) in the directory",
+            notes=tuple(notes),
+        )
     return VerifyReport(
         ok=not problems,
-        chains=len(chains),
+        chains=len(all_chains),
         files=files,
         records=records,
         problems=tuple(problems),
         notes=tuple(notes),
+        checkpoints=checkpoints,
     )
 
 
@@ -121,7 +171,7 @@ def format_report(report: VerifyReport) -> str:
     """Human-readable lines: one per problem and a summary, then any notes."""
     summary = (
         f"{_count(report.chains, 'chain')}, {_count(report.files, 'file')}, "
-        f"{_count(report.records, 'record')}"
+        f"{_count(report.records, 'record')}, {_count(report.checkpoints, 'checkpoint')}"
     )
     lines: list[str] = []
     if report.ok:
@@ -166,6 +216,7 @@ class _ChainChecker:
         self.chain_id = chain_id
         self.files = 0
         self.records = 0
+        self.checkpoints = 0
         self.notes: list[str] = []
         self._problems: list[Problem] = []
         self._unlisted = 0
@@ -179,6 +230,137 @@ class _ChainChecker:
         self._first_in_file = False
         # Where recent hashes were seen, to say where a wrong link points.
         self._recent: OrderedDict[str, tuple[str, int]] = OrderedDict()
+        self._checkpoint_file: str | None = None
+        self._by_seq: dict[int, list[_Checkpoint]] = {}
+        self._unchecked_signatures = 0
+
+    def load_checkpoints(
+        self, name: str, public_keys: Mapping[str, Ed25519PublicKey] | None
+    ) -> None:
+        """Read the chain's checkpoint file; keep the valid ones to match against records."""
+        self._checkpoint_file = name
+        try:
+            with open(self.directory / name, "rb") as f:
+                for line_number, raw in enumerate(f, start=1):
+                    if not raw.endswith(b"\n"):
+                        # Only the last line can lack its newline: a write a crash cut off.
+                        self.notes.append(
+                            f"{name}:{line_number}: incomplete last line ({len(raw)} bytes), "
+                            "a checkpoint write in progress or interrupted by a crash; "
+                            "not checked"
+                        )
+                        break
+                    self.checkpoints += 1
+                    checkpoint = self._check_checkpoint(name, line_number, raw, public_keys)
+                    if checkpoint is not None:
+                        self._by_seq.setdefault(checkpoint.seq, []).append(checkpoint)
+        except OSError as exc:
+            self._report(name, 0, None, f"cannot read: {exc.strerror or type(exc).__name__}")
+        if self._unchecked_signatures:
+            self.notes.append(
+                f"chain {self.chain_id}: signatures of "
+                f"{_count(self._unchecked_signatures, 'checkpoint')} not checked "
+                "(no public keys given)"
+            )
+
+    def _check_checkpoint(
+        self,
+        file: str,
+        line: int,
+        raw: bytes,
+        public_keys: Mapping[str, Ed25519PublicKey] | None,
+    ) -> _Checkpoint | None:
+        try:
+            checkpoint: Any = json.loads(raw)
+        except ValueError:
+            reason = "empty line" if not raw.strip() else "not valid JSON"
+            self._report(file, line, None, reason)
+            return None
+        if not isinstance(checkpoint, dict):
+            self._report(file, line, None, "not a JSON object")
+            return None
+        record_file = checkpoint.get("file")
+        parsed_file = parse_audit_file_name(record_file) if isinstance(record_file, str) else None
+        bad = [
+            field
+            for field, valid in (
+                ("type", checkpoint.get("type") == CHECKPOINT_TYPE),
+                ("chain", isinstance(checkpoint.get("chain"), str)),
+                ("seq", _is_seq(checkpoint.get("seq"))),
+                ("hash", is_hex64(checkpoint.get("hash"))),
+                ("file", parsed_file is not None and parsed_file[0] == checkpoint.get("chain")),
+                ("time", isinstance(checkpoint.get("time"), str)),
+                ("kid", isinstance(checkpoint.get("kid"), str) and bool(checkpoint.get("kid"))),
+                ("sig", isinstance(checkpoint.get("sig"), str)),
+            )
+            if not valid
+        ]
+        if bad:
+            self._report(
+                file,
+                line,
+                None,
+                f"not a valid checkpoint: missing or invalid field(s): {', '.join(bad)}",
+            )
+            return None
+        chain = checkpoint["chain"]
+        if chain != self.chain_id:
+            self._report(
+                file,
+                line,
+                None,
+                f"checkpoint of chain {_printable(chain)!r} in the checkpoint file of chain "
+                f"{self.chain_id!r}",
+            )
+            return None
+        try:
+            body = signing_input(checkpoint)
+            canonical = canonical_json(checkpoint) + b"\n" == raw
+        except (TypeError, ValueError):
+            body, canonical = b"", False
+        if not canonical:
+            self._report(
+                file,
+                line,
+                None,
+                "checkpoint line is not in canonical JSON form (rewritten by another tool, "
+                "or it has duplicate keys)",
+            )
+            return None
+        seq: int = checkpoint["seq"]
+        kid: str = checkpoint["kid"]
+        if public_keys is None:
+            self._unchecked_signatures += 1
+        else:
+            key = public_keys.get(kid)
+            signature = b64url_decode(checkpoint["sig"])
+            if key is None:
+                self._report(
+                    file,
+                    line,
+                    None,
+                    f"checkpoint at seq {seq} is signed with unknown key {_printable(kid)!r} "
+                    "(not among the public keys given: add it if it is a retired key of "
+                    "yours, otherwise the checkpoint is forged)",
+                )
+                return None
+            if signature is None or len(signature) != SIGNATURE_LENGTH:
+                self._report(
+                    file, line, None, f"checkpoint at seq {seq}: sig is not an Ed25519 signature"
+                )
+                return None
+            try:
+                key.verify(signature, body)
+            except InvalidSignature:
+                self._report(
+                    file,
+                    line,
+                    None,
+                    f"checkpoint at seq {seq}: signature does not verify with key "
+                    f"{_printable(kid)!r} (checkpoint edited or forged)",
+                )
+                return None
+        return _Checkpoint(line=line, seq=seq, hash=checkpoint["hash"], file=checkpoint["file"])
 
     def check_file(self, number: int, name: str, *, last: bool) -> None:
         self.files += 1
@@ -204,6 +386,7 @@ class _ChainChecker:
             self._report(name, 0, None, f"cannot read: {exc.strerror or type(exc).__name__}")
 
     def finish(self) -> list[Problem]:
+        tail = self._check_checkpoints()
         if self._missing and self._last_file is not None:
             # Only empty files follow the gap, so nothing after it can show a broken link.
             self._report(
@@ -213,6 +396,9 @@ class _ChainChecker:
                 f"missing file(s) near the end of the chain: {', '.join(self._missing)} "
                 "(records may have been removed)",
             )
+        if tail is not None:
+            # Never hidden behind the cap: a cut-off tail is what checkpoints are for.
+            self._problems.append(tail)
         if self._unlisted and self._last_file is not None:
             self._problems.append(
                 Problem(
@@ -223,6 +409,61 @@ class _ChainChecker:
                 )
             )
         return self._problems
+
+    def _check_checkpoints(self) -> Problem | None:
+        """Match the checkpoints against the records read; return a cut-off-tail problem."""
+        if self._checkpoint_file is None or not self.checkpoints:
+            if self.files:
+                self.notes.append(
+                    f"no checkpoints for chain {self.chain_id}; tail truncation cannot be detected"
+                )
+            return None
+        name = self._checkpoint_file
+        last_seq = self._prev_seq
+        beyond: _Checkpoint | None = None
+        for seq in sorted(self._by_seq):
+            for checkpoint in self._by_seq[seq]:
+                if checkpoint.found is None:
+                    if last_seq is None or seq > last_seq:
+                        beyond = checkpoint
+                    else:
+                        self._report(
+                            name,
+                            checkpoint.line,
+                            None,
+                            f"checkpoint at seq {seq} names a record of {checkpoint.file} "
+                            "that is not in the chain (records removed)",
+                        )
+                    continue
+                file, line, digest = checkpoint.found
+                if digest != checkpoint.hash:
+                    self._report(
+                        name,
+                        checkpoint.line,
+                        None,
+                        f"checkpoint at seq {seq} has hash {checkpoint.hash[:16]}…, but the "
+                        f"record at {file}:{line} has hash {(digest or '?')[:16]}… "
+                        "(records replaced after the checkpoint was signed)",
+                    )
+                elif file != checkpoint.file:
+                    self.notes.append(
+                        f"{name}:{checkpoint.line}: the checkpoint names {checkpoint.file}, "
+                        f"but the record is in {file} (files renamed)"
+                    )
+        if beyond is None:
+            return None
+        if last_seq is None:
+            reason = (
+                f"chain {self.chain_id} has no records but checkpoint at seq {beyond.seq} "
+                f"(records removed from the tail; the checkpoint names {beyond.file})"
+            )
+        else:
+            reason = (
+                f"chain ends at seq {last_seq} but checkpoint at seq {beyond.seq} (records "
+                f"removed from the tail; the chain ends in {self._prev_file_with_records}, "
+                f"the checkpoint names {beyond.file})"
+            )
+        return Problem(file=name, line=beyond.line, record_id=None, reason=reason)
 
     def _report(self, file: str, line: int, record_id: str | None, reason: str) -> None:
         if len(self._problems) < _MAX_PROBLEMS_PER_CHAIN:
@@ -286,6 +527,9 @@ class _ChainChecker:
             self._remember(reference, file, line)
         seq = record.get("seq")
         if _is_seq(seq):
+            for checkpoint in self._by_seq.get(seq, ()):
+                if checkpoint.found is None:
+                    checkpoint.found = (file, line, reference)
             self._prev_seq = seq
         elif self._prev_seq is not None:
             self._prev_seq += 1

@@ -2,14 +2,18 @@
 
 Every append links the new record to the previous one (``prev_hash``) and seals it with
 its own ``hash``, so an edited, removed or reordered record breaks the chain where it
-happened. Appends are serialised, and all file I/O runs in one dedicated thread that
-owns the file state; the event loop only hands records over and gets stored ones back.
+happened. With a signer, the writer also keeps signed checkpoints of the chain's latest
+record in ``audit-{chain}.checkpoints.jsonl``, so that records cut off the end of the
+chain are detected too. Appends are serialised, and all file I/O runs in one dedicated
+thread that owns the file state; the event loop only hands records over and gets stored
+ones back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -22,6 +26,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
 
+from guardproxy.audit.checkpoint import (
+    CheckpointSigner,
+    checkpoint_file_name,
+    make_checkpoint,
+)
 from guardproxy.audit.record import (
     GENESIS_HASH,
     RESERVED_FIELDS,
@@ -63,6 +72,15 @@ class AuditWriter:
 
     One writer per chain: ``start`` takes an exclusive lock on the chain, so a second
     process configured with the same chain id fails at startup instead of forking it.
+
+    Checkpoints: with ``checkpoint_signer`` (signs bytes, returns the 64-byte Ed25519
+    signature) and ``checkpoint_kid`` (the id of the key it signs with), the writer signs
+    a checkpoint of the chain's last record after every ``checkpoint_every`` records, at
+    most ``checkpoint_interval_s`` after any record not yet covered, when it starts on a
+    chain whose last record is not covered, and at ``close``. The record file is synced
+    before each checkpoint (whatever ``fsync`` says) so that a checkpoint never names a
+    record a crash could still lose. A checkpoint that cannot be signed or written is
+    logged and counted in ``checkpoint_errors``; it never fails an append.
     """
 
     def __init__(
@@ -74,6 +92,10 @@ class AuditWriter:
         fsync: FsyncMode = "interval",
         fsync_interval_s: float = 1.0,
         index_size: int = 10_000,
+        checkpoint_signer: CheckpointSigner | None = None,
+        checkpoint_kid: str | None = None,
+        checkpoint_every: int = 100,
+        checkpoint_interval_s: float = 10.0,
     ) -> None:
         self._chain_id = check_chain_id(chain_id)
         if max_file_bytes < 1:
@@ -84,14 +106,32 @@ class AuditWriter:
             raise ValueError(f"fsync_interval_s must be positive, got {fsync_interval_s}")
         if index_size < 0:
             raise ValueError(f"index_size must be 0 or more, got {index_size}")
+        if (checkpoint_signer is None) != (checkpoint_kid is None):
+            raise ValueError(
+                "checkpoint_signer and checkpoint_kid go together: give both or neither"
+            )
+        if checkpoint_kid is not None and not checkpoint_kid:
+            raise ValueError("checkpoint_kid must be a non-empty string")
+        if checkpoint_every < 1:
+            raise ValueError(f"checkpoint_every must be at least 1, got {checkpoint_every}")
+        if not checkpoint_interval_s > 0:
+            raise ValueError(f"checkpoint_interval_s must be positive, got {checkpoint_interval_s}")
         self._directory = Path(directory)
         self._max_file_bytes = max_file_bytes
         self._fsync_mode: FsyncMode = fsync
         self._fsync_interval_s = fsync_interval_s
         self._index_size = index_size
+        self._signer = checkpoint_signer
+        self._kid = checkpoint_kid
+        self._checkpoint_every = checkpoint_every
+        self._checkpoint_interval_s = checkpoint_interval_s
 
         self.write_errors: int = 0
         """Appends (and background syncs) that failed; exported as a metric."""
+        self.checkpoints_written: int = 0
+        """Checkpoints signed and written by this writer."""
+        self.checkpoint_errors: int = 0
+        """Checkpoints that could not be signed or written; exported as a metric."""
 
         # Event-loop side.
         self._executor = ThreadPoolExecutor(
@@ -101,6 +141,7 @@ class AuditWriter:
         self._started = False
         self._closed = False
         self._sync_timer: asyncio.TimerHandle | None = None
+        self._checkpoint_timer: asyncio.TimerHandle | None = None
 
         # Owned by the I/O thread; the event loop only reads _path.
         self._file: IO[bytes] | None = None
@@ -114,6 +155,11 @@ class AuditWriter:
         self._damaged = False
         self._io_closed = False
         self._index: OrderedDict[str, tuple[Path, int, int]] = OrderedDict()
+        self._last_record_file: str | None = None
+        self._cp_file: IO[bytes] | None = None
+        self._cp_size = 0
+        self._cp_seq: int | None = None  # seq covered by the latest checkpoint on disk
+        self._uncovered = 0  # records appended since the latest checkpoint
 
     @property
     def chain_id(self) -> str:
@@ -122,6 +168,11 @@ class AuditWriter:
     @property
     def directory(self) -> Path:
         return self._directory
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """``audit-{chain_id}.checkpoints.jsonl`` in the directory (used only with a signer)."""
+        return self._directory / checkpoint_file_name(self._chain_id)
 
     @property
     def path(self) -> Path:
@@ -177,6 +228,10 @@ class AuditWriter:
             stored = await asyncio.shield(future)
         if self._fsync_mode == "interval" and self._sync_timer is None and not self._closed:
             self._sync_timer = loop.call_later(self._fsync_interval_s, self._on_sync_timer)
+        if self._signer is not None and self._checkpoint_timer is None and not self._closed:
+            self._checkpoint_timer = loop.call_later(
+                self._checkpoint_interval_s, self._on_checkpoint_timer
+            )
         return stored
 
     def _on_sync_timer(self) -> None:
@@ -185,6 +240,13 @@ class AuditWriter:
             return
         with contextlib.suppress(RuntimeError):  # the executor is shutting down
             self._executor.submit(self._sync_sync)
+
+    def _on_checkpoint_timer(self) -> None:
+        self._checkpoint_timer = None
+        if self._closed:
+            return
+        with contextlib.suppress(RuntimeError):  # the executor is shutting down
+            self._executor.submit(self._checkpoint_sync)
 
     async def get(self, decision_id: str) -> dict[str, Any] | None:
         """The latest stored record with this decision id, or ``None``.
@@ -207,9 +269,10 @@ class AuditWriter:
         if self._closed:
             return
         self._closed = True
-        if self._sync_timer is not None:
-            self._sync_timer.cancel()
-            self._sync_timer = None
+        for timer in (self._sync_timer, self._checkpoint_timer):
+            if timer is not None:
+                timer.cancel()
+        self._sync_timer = self._checkpoint_timer = None
         async with self._append_lock:
             if self._started:
                 try:
@@ -231,10 +294,26 @@ class AuditWriter:
         self._lock_chain()
         try:
             self._resume_chain()
+            if self._signer is not None:
+                self._open_checkpoints()
         except BaseException:
-            self._close_sync()
+            self._close_sync(final_checkpoint=False)
             self._io_closed = False
             raise
+        if self._signer is not None and self._seq > 0:
+            if self._cp_seq is not None and self._cp_seq >= self._seq:
+                log.error(
+                    "audit chain %s ends at seq %d, but its latest checkpoint is at seq %d: "
+                    "records were removed from the end of the chain; run "
+                    "`guardproxy audit verify`",
+                    self._chain_id,
+                    self._seq - 1,
+                    self._cp_seq,
+                )
+                self._cp_seq = None  # the records that will take those seqs are new ones
+            elif self._cp_seq != self._seq - 1:
+                # The previous run ended without covering its last records (a crash).
+                self._checkpoint_sync()
 
     def _resume_chain(self) -> None:
         numbers = sorted(
@@ -275,7 +354,8 @@ class AuditWriter:
         """Move an incomplete last line aside; return the last complete line, if any.
 
         A crash in the middle of a write leaves a line without its newline. Those bytes
-        are not part of the chain, but they are evidence, so they go to a sidecar file.
+        are not part of the chain (or of its checkpoints), but they are evidence, so they
+        go to a sidecar file.
         """
         with open(path, "r+b") as f:
             size = f.seek(0, os.SEEK_END)
@@ -292,7 +372,7 @@ class AuditWriter:
                 os.fsync(f.fileno())
                 log.warning(
                     "audit chain %s: %s ended with %d bytes of an interrupted write; moved "
-                    "them to %s and continuing from the last complete record",
+                    "them to %s and continuing after the last complete line",
                     self._chain_id,
                     path.name,
                     size - end,
@@ -336,6 +416,7 @@ class AuditWriter:
             )
         self._seq = last["seq"] + 1
         self._prev_hash = last["hash"]
+        self._last_record_file = path.name
 
     def _open(self, number: int, *, create: bool) -> None:
         path = self._directory / audit_file_name(self._chain_id, number)
@@ -367,13 +448,7 @@ class AuditWriter:
 
     def _write_line(self, data: bytes) -> None:
         """The one place record bytes reach the file."""
-        file = self._current_file()
-        view = memoryview(data)
-        while view:
-            written = file.write(view)
-            if not written:
-                raise OSError(f"short write to {self._path}")
-            view = view[written:]
+        _write_all(self._current_file(), data, self._path)
 
     def _append_sync(self, record: dict[str, Any]) -> dict[str, Any]:
         decision_id = record["id"]
@@ -415,12 +490,18 @@ class AuditWriter:
         self._seq += 1
         self._prev_hash = digest
         self._dirty = self._fsync_mode != "always"
+        if self._path is not None:
+            self._last_record_file = self._path.name
         if self._index_size and self._path is not None:
             self._index[decision_id] = (self._path, offset, len(line))
             self._index.move_to_end(decision_id)
             if len(self._index) > self._index_size:
                 self._index.popitem(last=False)
         stored: dict[str, Any] = json.loads(line)
+        if self._signer is not None:
+            self._uncovered += 1
+            if self._uncovered >= self._checkpoint_every:
+                self._checkpoint_sync()
         return stored
 
     def _restore_tail(self) -> None:
@@ -470,9 +551,112 @@ class AuditWriter:
             return False, None
         return True, record
 
-    def _close_sync(self) -> None:
+    # ------------------------------------------------------------------ checkpoints
+
+    def _open_checkpoints(self) -> None:
+        """Open the checkpoint file for appending, after cutting a torn last line."""
+        path = self.checkpoint_path
+        last_line = self._cut_torn_tail(path) if path.exists() else None
+        cp_file = open(path, "ab", buffering=0)  # noqa: SIM115 - held until close
+        try:
+            size = os.fstat(cp_file.fileno()).st_size
+            if size == 0 and self._fsync_mode != "never":
+                _fsync_directory(self._directory)
+        except OSError:
+            cp_file.close()
+            raise
+        self._cp_file, self._cp_size = cp_file, size
+        if last_line is None:
+            return
+        try:
+            last = json.loads(last_line)
+        except ValueError:
+            last = None
+        seq = last.get("seq") if isinstance(last, dict) else None
+        if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0:
+            self._cp_seq = seq
+        else:
+            log.error(
+                "audit chain %s: the last line of %s is not a checkpoint; run "
+                "`guardproxy audit verify`",
+                self._chain_id,
+                path.name,
+            )
+
+    def _checkpoint_sync(self) -> None:
+        """Sign and write a checkpoint of the last record, unless it is already covered."""
+        if self._signer is None or self._kid is None or self._io_closed:
+            return
+        seq = self._seq - 1
+        if seq < 0 or self._cp_seq == seq or self._last_record_file is None or self._damaged:
+            return
+        try:
+            if self._cp_file is None:
+                self._open_checkpoints()
+            self._sync_record_file(self._last_record_file)
+            checkpoint = make_checkpoint(
+                chain_id=self._chain_id,
+                seq=seq,
+                record_hash=self._prev_hash,
+                file=self._last_record_file,
+                time=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+                kid=self._kid,
+                sign=self._signer,
+            )
+            self._write_checkpoint_line(canonical_json(checkpoint) + b"\n")
+        except Exception as exc:
+            self.checkpoint_errors += 1
+            self._uncovered = 0  # retry after the next batch, not on every record
+            detail = _describe(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+            log.error(
+                "audit chain %s: checkpoint at seq %d not written: %s",
+                self._chain_id,
+                seq,
+                detail,
+            )
+            return
+        self._cp_seq = seq
+        self._uncovered = 0
+        self.checkpoints_written += 1
+
+    def _sync_record_file(self, name: str) -> None:
+        # A checkpoint must never reach the disk before the record it names.
+        if self._file is not None and self._path is not None and self._path.name == name:
+            os.fsync(self._file.fileno())
+            self._dirty = False
+            return
+        with open(self._directory / name, "rb") as f:  # the last record is in an older file
+            os.fsync(f.fileno())
+
+    def _write_checkpoint_line(self, line: bytes) -> None:
+        """The one place checkpoint bytes reach the file."""
+        cp_file = self._cp_file
+        if cp_file is None:
+            raise OSError(f"{self.checkpoint_path} is not open")
+        try:
+            _write_all(cp_file, line, self.checkpoint_path)
+            if self._fsync_mode != "never":
+                os.fsync(cp_file.fileno())
+        except OSError:
+            # Cut what was written; failing that, reopening cuts the torn line aside.
+            try:
+                cp_file.truncate(self._cp_size)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    cp_file.close()
+                self._cp_file = None
+            raise
+        self._cp_size += len(line)
+
+    def _close_sync(self, final_checkpoint: bool = True) -> None:
+        if final_checkpoint and not self._io_closed:
+            self._checkpoint_sync()
         self._io_closed = True
         try:
+            if self._cp_file is not None:
+                with contextlib.suppress(OSError):
+                    self._cp_file.close()
+                self._cp_file = None
             if self._file is not None:
                 if self._fsync_mode != "never" and not self._damaged:
                     os.fsync(self._file.fileno())
@@ -539,6 +723,15 @@ def _scan_file(path: Path, needle: bytes, decision_id: str) -> dict[str, Any] | 
     except OSError:
         return None
     return found
+
+
+def _write_all(file: IO[bytes], data: bytes, path: Path | None) -> None:
+    view = memoryview(data)
+    while view:
+        written = file.write(view)
+        if not written:
+            raise OSError(f"short write to {path}")
+        view = view[written:]
 
 
 def _after_last_newline(f: IO[bytes], end: int) -> int:

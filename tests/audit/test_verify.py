@@ -55,8 +55,13 @@ async def test_a_live_log_verifies(tmp_path: Path) -> None:
         report = verify_directory(tmp_path)
     finally:
         await writer.close()
-    assert report == VerifyReport(ok=True, chains=1, files=1, records=10, problems=())
-    assert format_report(report) == "OK: 1 chain, 1 file, 10 records"
+    no_checkpoints = "no checkpoints for chain w1; tail truncation cannot be detected"
+    assert report == VerifyReport(
+        ok=True, chains=1, files=1, records=10, problems=(), notes=(no_checkpoints,)
+    )
+    assert format_report(report) == (
+        f"OK: 1 chain, 1 file, 10 records, 0 checkpoints\nnote: {no_checkpoints}"
+    )
 
 
 async def test_several_rotated_chains_verify(tmp_path: Path) -> None:
@@ -277,6 +282,7 @@ async def test_torn_sidecars_are_notes_not_failures(tmp_path: Path) -> None:
     assert report.notes == (
         f"{FIRST}.123.torn: bytes of an interrupted write, moved aside when the writer "
         "restarted; not part of any chain",
+        "no checkpoints for chain w1; tail truncation cannot be detected",
     )
     assert format_report(report).splitlines()[1].startswith(f"note: {FIRST}.123.torn")
 
@@ -297,7 +303,7 @@ def test_an_empty_directory_is_a_problem(tmp_path: Path) -> None:
     )
     assert format_report(report).splitlines()[:2] == [
         f"{tmp_path}: no audit files (audit-<chain>-<NNNNNN>.jsonl) in the directory",
-        "FAILED: 1 problem in 0 chains, 0 files, 0 records",
+        "FAILED: 1 problem in 0 chains, 0 files, 0 records, 0 checkpoints",
     ]
 
 
