@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from guardproxy.checks.base import Action, Annotation, CheckContext, CheckResult, Finding
 from guardproxy.policy.compiled import CompiledCheck, Policy
@@ -121,25 +121,35 @@ def collect(
 
 
 def select_redactions(applied: Sequence[AppliedFinding], limit: int | None = None) -> list[Finding]:
-    """Non-overlapping enforced redactions: strongest action first, then the longest span."""
-    spans = [
-        a
-        for a in applied
-        if a.enforced
-        and a.action is Action.REDACT
-        and a.finding.start is not None
-        and a.finding.end is not None
-        and (limit is None or a.finding.start < limit)
-    ]
-    spans.sort(key=lambda a: (-a.action, -(a.finding.end - a.finding.start), a.finding.start))  # type: ignore[operator]
-    chosen: list[Finding] = []
-    for a in spans:
-        f = a.finding
-        assert f.start is not None and f.end is not None
-        if all(f.end <= c.start or f.start >= c.end for c in chosen):  # type: ignore[operator]
-            chosen.append(f)
-    chosen.sort(key=lambda f: f.start)  # type: ignore[arg-type,return-value]
-    return chosen
+    """Enforced redactions as sorted, non-overlapping spans.
+
+    Overlapping spans merge into their union, so no part of either value survives; the
+    merged span takes the replacement of its longest finding (ties: the earliest).
+    """
+    spans = sorted(
+        (
+            a.finding
+            for a in applied
+            if a.enforced
+            and a.action is Action.REDACT
+            and a.finding.start is not None
+            and a.finding.end is not None
+            and a.finding.end > a.finding.start
+            and (limit is None or a.finding.start < limit)
+        ),
+        key=lambda f: (f.start, -(f.end or 0)),
+    )
+    merged: list[tuple[int, int, Finding]] = []
+    for f in spans:
+        start, end = f.start or 0, f.end or 0
+        if merged and start < merged[-1][1]:
+            m_start, m_end, best = merged[-1]
+            if end - start > (best.end or 0) - (best.start or 0):
+                best = f
+            merged[-1] = (m_start, max(m_end, end), best)
+        else:
+            merged.append((start, end, f))
+    return [replace(best, start=s_, end=e_) for s_, e_, best in merged]
 
 
 def apply_redactions(text: str, redactions: Sequence[Finding]) -> str:

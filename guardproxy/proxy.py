@@ -23,7 +23,7 @@ from guardproxy.manifests import manifest_for
 from guardproxy.pipeline import Verdict, evaluate
 from guardproxy.policy.compiled import Policy
 from guardproxy.providers.anthropic import AnthropicProvider
-from guardproxy.providers.base import Provider, RequestInfo
+from guardproxy.providers.base import Provider, RequestInfo, StreamTranslator
 from guardproxy.providers.openai import OpenAIProvider
 from guardproxy.runtime import RUNTIME, Runtime
 from guardproxy.sse import SSEDecoder, SSEError
@@ -100,6 +100,10 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     return b"".join(parts)
 
 
+def is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
 def parse_json(raw: bytes) -> dict[str, Any]:
     try:
         body = jsonutil.loads(raw)
@@ -153,9 +157,11 @@ async def write_audit(rt: Runtime, record: DecisionRecord) -> dict[str, Any] | N
 class GuardedHandler:
     """One instance per provider route."""
 
-    def __init__(self, provider: Provider, route: str) -> None:
+    def __init__(self, provider: Provider, route: str, path: str) -> None:
         self.provider = provider
         self.route = route
+        self.path = path
+        """The canonical path; variants (trailing slash, doubled slashes) arrive here too."""
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         rt = request.app[RUNTIME]
@@ -200,7 +206,7 @@ class GuardedHandler:
                 "X-Request-Id": rid,
                 "X-AI-Generated": "true",
             }
-            changed = b'"guardproxy"' in raw
+            changed = info.had_guard_object
             blocked = await self._check_input(rt, policy, info, rid, record)
             if blocked is not None:
                 record.outcome = "input_blocked"
@@ -220,11 +226,9 @@ class GuardedHandler:
             upstream_body = jsonutil.dumps(body) if changed else raw
             # the route decides the upstream, whatever headers the client sent
             if self.provider is ANTHROPIC:
-                url = anthropic_url(
-                    rt.settings.anthropic_upstream, request.path, request.query_string
-                )
+                url = anthropic_url(rt.settings.anthropic_upstream, self.path, request.query_string)
             else:
-                url = openai_url(rt.settings.upstream, request.path, request.query_string)
+                url = openai_url(rt.settings.upstream, self.path, request.query_string)
             record.upstream = origin(url)
             headers = request_headers(request.headers, identity=True)
             resp: web.StreamResponse
@@ -336,22 +340,83 @@ class GuardedHandler:
         except UpstreamError as exc:
             return await self._upstream_failed(rt, exc, rid, record, guard_headers)
         upstream_s = time.perf_counter() - up_started
+        return await self._guard_body(
+            rt,
+            policy,
+            info,
+            rid,
+            record,
+            up_status,
+            up_headers,
+            content_type,
+            payload,
+            guard_headers,
+            started,
+            upstream_s,
+        )
+
+    async def _unreadable(
+        self,
+        rt: Runtime,
+        record: DecisionRecord,
+        rid: str,
+        guard_headers: dict[str, str],
+        why: str,
+    ) -> web.Response:
+        """A 200 answer the proxy cannot inspect never reaches the client unchecked."""
+        record.outcome = "upstream_error"
+        record.error = why
+        rt.metrics.upstream_errors.labels(self.route, "protocol").inc()
+        await write_audit(rt, record)
+        return error_response(self.provider, 502, why, "upstream_unreadable", rid, guard_headers)
+
+    async def _guard_body(
+        self,
+        rt: Runtime,
+        policy: Policy,
+        info: RequestInfo,
+        rid: str,
+        record: DecisionRecord,
+        up_status: int,
+        up_headers: Any,
+        content_type: str,
+        payload: bytes,
+        guard_headers: dict[str, str],
+        started: float,
+        upstream_s: float,
+    ) -> web.Response:
+        """Check a complete upstream answer and respond with the delivered version."""
         record.upstream_status = up_status
-        data: Any = None
-        if up_status == 200 and content_type == "application/json":
-            try:
-                data = jsonutil.loads(payload)
-            except jsonutil.JSONDecodeError:
-                data = None
-        if not isinstance(data, dict):
-            # errors and anything we cannot read pass through unchanged, still recorded
-            record.outcome = "upstream_status" if up_status != 200 else "unparsed"
+        if up_status != 200:
+            # errors pass through in the provider's shape, still recorded
+            record.outcome = "upstream_status"
             record.latency = {"upstream": upstream_s, "total": time.perf_counter() - started}
             await write_audit(rt, record)
-            out_headers = response_headers(up_headers, body_rewritten=False)
+            out_headers = response_headers(up_headers, body_rewritten=True)
             out_headers.update(guard_headers)
             out_headers["X-Guard-Action"] = "allow"
             return web.Response(status=up_status, body=payload, headers=out_headers)
+        if not is_json(content_type):
+            return await self._unreadable(
+                rt,
+                record,
+                rid,
+                guard_headers,
+                f"upstream answered 200 with content type {content_type!r}, which guardproxy "
+                "cannot inspect; expected application/json",
+            )
+        try:
+            data = jsonutil.loads(payload)
+        except jsonutil.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict):
+            return await self._unreadable(
+                rt,
+                record,
+                rid,
+                guard_headers,
+                "upstream answered 200 with a body that is not a JSON object",
+            )
         texts = self.provider.output_texts(data)
         make_ctx = _ctx_factory("output", rid, info)
         verdicts = await asyncio.gather(
@@ -407,25 +472,33 @@ class GuardedHandler:
                 record.upstream_status = up.status
                 m.upstream_ttfb_seconds.labels(self.route).observe(time.perf_counter() - up_started)
                 if up.status != 200 or up.content_type != "text/event-stream":
+                    # an error, or an upstream that answered a stream request in one piece:
+                    # either way the whole body is checked like a non-streamed answer
                     payload = await rt.upstream.read_body(up, rt.settings.max_response_bytes)
-                    record.outcome = "upstream_status"
-                    await write_audit(rt, record)
-                    out_headers = response_headers(up.headers, body_rewritten=False)
-                    out_headers.update(guard_headers)
-                    return web.Response(status=up.status, body=payload, headers=out_headers)
+                    return await self._guard_body(
+                        rt,
+                        policy,
+                        info,
+                        rid,
+                        record,
+                        up.status,
+                        up.headers,
+                        up.content_type,
+                        payload,
+                        guard_headers,
+                        started,
+                        time.perf_counter() - up_started,
+                    )
                 out_headers = response_headers(up.headers, body_rewritten=True)
                 out_headers.update(guard_headers)
                 out_headers["Content-Type"] = "text/event-stream; charset=utf-8"
                 out_headers["Cache-Control"] = "no-cache"
                 resp = web.StreamResponse(status=200, headers=out_headers)
                 await resp.prepare(request)
-                await self._relay(rt, up, resp, translator, record, started)
+                await self._relay(rt, up, resp, translator, record, started, up_started)
         except UpstreamError as exc:
             return await self._upstream_failed(rt, exc, rid, record, guard_headers)
-        total = time.perf_counter() - started
-        upstream_s = time.perf_counter() - up_started
-        record.latency.update({"upstream": upstream_s, "total": total})
-        m.upstream_seconds.labels(self.route, "true").observe(upstream_s)
+        m.upstream_seconds.labels(self.route, "true").observe(record.latency.get("upstream", 0.0))
         return resp
 
     async def _relay(
@@ -433,9 +506,10 @@ class GuardedHandler:
         rt: Runtime,
         up: aiohttp.ClientResponse,
         resp: web.StreamResponse,
-        translator: Any,
+        translator: StreamTranslator,
         record: DecisionRecord,
         started: float,
+        up_started: float,
     ) -> None:
         m = rt.metrics
         decoder = SSEDecoder()
@@ -443,6 +517,14 @@ class GuardedHandler:
         tail: list[bytes] = []
         ended = False
         client_gone = False
+
+        def upstream_failed(kind: str, why: str) -> list[bytes]:
+            m.upstream_errors.labels(self.route, kind).inc()
+            record.outcome = "upstream_error"
+            record.error = why
+            up.close()
+            return [translator.error_event(why, "upstream_error")]
+
         try:
             while not ended:
                 try:
@@ -450,43 +532,70 @@ class GuardedHandler:
                     events = decoder.feed(chunk) if chunk else decoder.close()
                 except (UpstreamError, SSEError) as exc:
                     kind = "timeout_idle" if isinstance(exc, UpstreamTimeout) else "protocol"
-                    m.upstream_errors.labels(self.route, kind).inc()
-                    record.outcome = "upstream_error"
-                    record.error = str(exc)
-                    up.close()
-                    tail = [translator.error_event(str(exc), "upstream_error")]
+                    tail = upstream_failed(kind, str(exc))
                     break
                 out: list[bytes] = []
-                for ev in events:
-                    terminal = ev.data == "[DONE]" or ev.event == "message_stop"
-                    runs = translator.check_runs
-                    produced = await translator.on_event(ev)
-                    if terminal:
-                        tail = produced
+                try:
+                    for ev in events:
+                        terminal = ev.data == "[DONE]" or ev.event == "message_stop"
+                        runs = translator.check_runs
+                        produced = await translator.on_event(ev)
+                        if translator.upstream_error is not None:
+                            # the upstream reported an error: held text is not sent after it
+                            tail = produced
+                            record.outcome = "upstream_error"
+                            record.error = "upstream sent an error event"
+                            m.upstream_errors.labels(self.route, "error_event").inc()
+                            up.close()
+                            ended = True
+                            break
+                        if terminal:
+                            tail = produced
+                            ended = True
+                            break
+                        out.extend(produced)
+                        if translator.blocked_all:
+                            tail = translator.blocked_tail()
+                            up.close()  # cancel generation upstream
+                            ended = True
+                            break
+                        if out and translator.check_runs != runs:
+                            # a check just released text: send it now rather than after the
+                            # rest of this read has been checked too
+                            first_text_at = self._observe_first_text(
+                                rt, translator, first_text_at, started
+                            )
+                            await resp.write(b"".join(out))
+                            out = []
+                    if not ended:
+                        out.extend(await translator.flush())
+                        if translator.blocked_all:
+                            tail = translator.blocked_tail()
+                            up.close()
+                            ended = True
+                    if not chunk and not ended:
+                        tail = await translator.on_end()
+                        if translator.any_blocked:
+                            tail += translator.blocked_tail()
+                        else:
+                            tail += upstream_failed(
+                                "protocol", "upstream ended the stream without its final event"
+                            )
                         ended = True
-                        break
-                    out.extend(produced)
-                    if translator.blocked_all:
-                        tail = translator.blocked_tail()
-                        up.close()  # cancel generation upstream
-                        ended = True
-                        break
-                    if out and translator.check_runs != runs:
-                        # a check just released text: send it now rather than after the
-                        # rest of this read has been checked too
-                        first_text_at = self._observe_first_text(
-                            rt, translator, first_text_at, started
-                        )
-                        await resp.write(b"".join(out))
-                        out = []
-                if not ended:
-                    out.extend(await translator.flush())
-                    if translator.blocked_all:
-                        tail = translator.blocked_tail()
-                        up.close()  # cancel generation upstream
-                        ended = True
-                if not chunk and not ended:
-                    tail = await translator.on_end()
+                except (ConnectionResetError, aiohttp.ClientConnectionResetError):
+                    raise
+                except Exception as exc:
+                    # a malformed upstream event must not break the client's HTTP response
+                    log.warning(
+                        "unreadable upstream stream event on %s (request %s): %s",
+                        self.route,
+                        record.request_id,
+                        type(exc).__name__,
+                    )
+                    tail = upstream_failed(
+                        "protocol",
+                        f"upstream sent an event guardproxy could not read ({type(exc).__name__})",
+                    )
                     ended = True
                 if out:
                     first_text_at = self._observe_first_text(rt, translator, first_text_at, started)
@@ -501,8 +610,10 @@ class GuardedHandler:
             record.outcome = "client_disconnect"
             m.client_disconnects.labels(self.route).inc()
             up.close()
-            await self._finish_record(rt, translator, record, started)
+            record.latency["upstream"] = time.perf_counter() - up_started
+            await asyncio.shield(self._finish_record(rt, translator, record, started))
             raise
+        record.latency["upstream"] = time.perf_counter() - up_started
         await self._finish_record(rt, translator, record, started)
         if not client_gone:
             try:

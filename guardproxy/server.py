@@ -42,11 +42,34 @@ from guardproxy.proxy import (
     write_audit,
 )
 from guardproxy.runtime import RUNTIME, Runtime
-from guardproxy.upstream import UpstreamClient, request_headers, response_headers
+from guardproxy.upstream import UpstreamClient, origin, request_headers, response_headers
 
 log = logging.getLogger(__name__)
 
-UNGUARDED_PREFIXES = ("/v1/responses", "/v1/completions", "/v1/batches", "/v1/messages/batches")
+UNGUARDED_PREFIXES = (
+    "/v1/responses",
+    "/v1/completions",
+    "/v1/complete",
+    "/v1/batches",
+    "/v1/messages/batches",
+    "/v1/threads",
+    "/v1/realtime",
+)
+GUARDED: web.AppKey[dict[str, GuardedHandler]] = web.AppKey("guarded_routes", dict)
+
+
+def _unguarded_label(path: str) -> str:
+    """A bounded metric label for an unguarded path."""
+    for prefix in (*UNGUARDED_PREFIXES, "/v1/chat/completions", "/v1/messages"):
+        if path.startswith(prefix):
+            return prefix.removeprefix("/v1/").replace("/", "_")
+    return "other"
+
+
+def canonical_path(path: str) -> str:
+    """The path with empty segments and a trailing slash removed, as upstreams route it."""
+    return "/" + "/".join(part for part in path.split("/") if part)
+
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -134,12 +157,17 @@ async def passthrough(request: web.Request) -> web.StreamResponse:
     """Any other /v1/ path: relayed unchanged, bytes streamed both ways."""
     rt = request.app[RUNTIME]
     rid = request_id(request)
-    path = request.path
+    path = canonical_path(request.path)
+    guarded = request.app[GUARDED].get(path)
+    if guarded is not None and request.method == "POST":
+        # /v1/chat/completions/ and the like must not slip past the checks
+        return await guarded.handle(request)
     route = "passthrough"
-    if path.startswith(UNGUARDED_PREFIXES):
+    # other methods on a guarded path read stored completions: text nobody checked
+    if guarded is not None or path.startswith(UNGUARDED_PREFIXES):
         route = "unguarded"
         if rt.settings.unguarded_generation == "block":
-            rt.metrics.unguarded.labels(path.split("/")[2], "blocked").inc()
+            rt.metrics.unguarded.labels(_unguarded_label(path), "blocked").inc()
             provider = provider_for_path(path)
             return error_response(
                 provider,
@@ -149,7 +177,7 @@ async def passthrough(request: web.Request) -> web.StreamResponse:
                 "unguarded_generation_blocked",
                 rid,
             )
-        rt.metrics.unguarded.labels(path.split("/")[2], "passed").inc()
+        rt.metrics.unguarded.labels(_unguarded_label(path), "passed").inc()
     started = time.perf_counter()
     body = await read_body(request, rt.settings.max_body_bytes) if request.can_read_body else None
     target = rt.upstream.target(path, request.query_string, request.headers)
@@ -165,36 +193,53 @@ async def passthrough(request: web.Request) -> web.StreamResponse:
     }
     rt.metrics.in_flight.labels(route).inc()
     status = 502
+    record = DecisionRecord(
+        id=decision_id,
+        route=route,
+        provider=target.provider,
+        policy_ref=policy.ref,
+        policy_mode=policy.mode,
+        request_id=rid,
+        outcome="passthrough",
+        upstream=origin(target.url),
+    )
     try:
         async with rt.upstream.request(
             request.method, target.url, headers, body, decompress=False
         ) as up:
-            status = up.status
+            status = record.upstream_status = up.status
             out_headers = response_headers(up.headers, body_rewritten=False)
             out_headers.update(guard_headers)
             resp = web.StreamResponse(status=up.status, headers=out_headers)
             if up.content_length is not None and "Transfer-Encoding" not in up.headers:
                 resp.content_length = up.content_length
             await resp.prepare(request)
-            while True:
-                chunk = await rt.upstream.read_chunk(up)
-                if not chunk:
-                    break
-                await resp.write(chunk)
-            record = DecisionRecord(
-                id=decision_id,
-                route=route,
-                provider=target.provider,
-                policy_ref=policy.ref,
-                policy_mode=policy.mode,
-                request_id=rid,
-                upstream_status=up.status,
-                outcome="passthrough",
-            )
+            try:
+                while True:
+                    chunk = await rt.upstream.read_chunk(up)
+                    if not chunk:
+                        break
+                    await resp.write(chunk)
+            except UpstreamError as exc:
+                # the response is under way: cut the connection so the client sees a broken
+                # body instead of waiting or taking a truncated one for complete
+                record.outcome = "upstream_error"
+                record.error = str(exc)
+                rt.metrics.upstream_errors.labels(route, "protocol").inc()
+                if request.transport is not None:
+                    request.transport.close()
+                record.latency = {"total": time.perf_counter() - started}
+                await write_audit(rt, record)
+                return resp
             record.latency = {"total": time.perf_counter() - started}
             await write_audit(rt, record)
             await resp.write_eof()
             return resp
+    except UpstreamError as exc:
+        record.outcome = "upstream_error"
+        record.error = str(exc)
+        await write_audit(rt, record)
+        raise
     finally:
         rt.metrics.in_flight.labels(route).dec()
         rt.metrics.requests.labels(route, policy.name, f"{status // 100}xx", "allow").inc()
@@ -541,8 +586,9 @@ def create_app(
 
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(_on_shutdown)
-    chat = GuardedHandler(OPENAI, "chat_completions")
-    messages = GuardedHandler(ANTHROPIC, "messages")
+    chat = GuardedHandler(OPENAI, "chat_completions", "/v1/chat/completions")
+    messages = GuardedHandler(ANTHROPIC, "messages", "/v1/messages")
+    app[GUARDED] = {chat.path: chat, messages.path: messages}
     app.router.add_post("/v1/chat/completions", chat.handle)
     app.router.add_post("/v1/messages", messages.handle)
     app.router.add_post("/guard/analyze", analyze)

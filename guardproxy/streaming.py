@@ -9,7 +9,7 @@ across chunks is still caught whole. ``buffered`` holds everything until the end
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from guardproxy.checks.base import Action, Annotation, CheckContext
 from guardproxy.pipeline import (
@@ -18,6 +18,7 @@ from guardproxy.pipeline import (
     annotation_suffix,
     apply_redactions,
     collect,
+    effective_annotations,
     finish,
     run_checks,
     select_redactions,
@@ -69,12 +70,24 @@ class _Totals:
                 self.action = max(self.action, f.action)
 
 
+_BREAKS = frozenset(" \t\n!?;\u3001\u3002\uff0c\uff0e\uff01\uff1f\uff1b")
+"""Characters after which a stream may be cut: spaces, and sentence or clause ends in
+scripts without spaces (Japanese, Chinese)."""
+
+
 def _word_cut(text: str, limit: int) -> int:
-    """The largest cut <= limit that falls after whitespace (0 if there is none)."""
+    """The largest cut <= limit that falls after a break; limit itself when there is none
+    within reach, so that text without spaces still streams and the held tail stays bounded.
+    """
     if limit >= len(text):
         return len(text)
-    idx = max(text.rfind(" ", 0, limit + 1), text.rfind("\n", 0, limit + 1))
-    return idx + 1 if idx >= 0 else 0
+    if limit <= 0:
+        return 0
+    floor = max(0, limit - 64)
+    for i in range(limit, floor, -1):
+        if text[i - 1] in _BREAKS:
+            return i
+    return limit
 
 
 class StreamGuard:
@@ -178,11 +191,16 @@ class StreamGuard:
         outcomes = await run_checks(self.policy.stream_checks, window, self._ctx(not final))
         applied, verdict = collect(outcomes, policy_monitor=self._monitor)
         offset = len(left)
-        local = [
-            AppliedFinding(a.finding.shifted(-offset), a.action, a.enforced)
-            for a in applied
-            if a.finding.start is None or a.finding.start >= offset
-        ]
+        local = []
+        for a in applied:
+            f = a.finding
+            if f.start is not None and f.end is not None:
+                if f.end <= offset:
+                    continue  # wholly inside text already released
+                if f.start < offset:
+                    # it began in released text: what is still held of it is redacted
+                    f = replace(f, start=offset)
+            local.append(AppliedFinding(f.shifted(-offset), a.action, a.enforced))
         if final:
             cut = len(pending)
         else:
@@ -263,7 +281,7 @@ class StreamGuard:
             would_action=max(t.would_action, Action.BLOCK if self.blocked else Action.ALLOW),
             text=self.delivered_text,
             findings=t.findings,
-            annotations=t.annotations,
+            annotations=effective_annotations(t.annotations),
             scores=t.scores,
             latencies=t.latencies,
             errors=t.errors,

@@ -118,7 +118,9 @@ async def test_audit_verify_live_log_then_tampering(proxy: Proxy, tmp_path: Path
     assert f"{files[0].name}:2" in result.stdout and ids[2] in result.stdout
 
 
-async def test_audit_verify_catches_a_cut_tail_with_checkpoints(proxy: Proxy, tmp_path: Path) -> None:
+async def test_audit_verify_catches_a_cut_tail_with_checkpoints(
+    proxy: Proxy, tmp_path: Path
+) -> None:
     async with aiohttp.ClientSession() as s:
         for i in range(3):
             async with s.post(

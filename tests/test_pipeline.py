@@ -137,3 +137,17 @@ async def test_timeout_follows_on_error() -> None:
     v = await evaluate(p, p.output_checks, "x", CTX)
     assert v.action is Action.BLOCK
     assert v.errors == {"slow": "timeout"}
+
+
+async def test_partly_overlapping_redactions_cover_their_union() -> None:
+    p = policy("""
+        output:
+          - use: pattern
+            id: person
+            options: {pattern: "Xavier Quux", replacement: "<A>"}
+          - use: pattern
+            id: place
+            options: {pattern: "Quux Street 123 Springfield", replacement: "<B>"}
+    """)
+    v = await run(p, "to Xavier Quux Street 123 Springfield tomorrow")
+    assert v.text == "to <B> tomorrow"

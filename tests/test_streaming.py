@@ -128,3 +128,35 @@ async def test_deferred_deltas_are_checked_in_one_window() -> None:
     assert released.text and len(released.text) >= len("word " * 40) - 64 - 8
     rest = await guard.finish()
     assert released.text + rest.text == "".join(w + " " for w in words)
+
+
+async def test_text_without_spaces_still_streams_in_bounded_windows() -> None:
+    text = "これは長い日本語の回答です" * 40 + "連絡先は " + SECRET + " です。"
+    chunks = [text[i : i + 4] for i in range(0, len(text), 4)]
+    out, guard = await stream(policy(), chunks)
+    assert "".join(out) == text.replace(SECRET, "<EMAIL>")
+    assert len("".join(out[:-1])) > 300  # released before the end
+    assert guard.max_held <= 64 + 8 + 4 + 64
+
+
+async def test_value_that_began_in_released_text_is_still_cut_off() -> None:
+    # a finding that starts in the left context (already released) and runs into the held
+    # text: the held part is redacted rather than released
+    from guardproxy.checks.base import CheckResult, Finding
+
+    guard = StreamGuard(policy(), ctx)
+
+    async def fake_run(text: str, c: CheckContext) -> CheckResult:  # shaped like a detector
+        i = text.find("Quux")
+        if i < 0:
+            return CheckResult()
+        # the span starts at the window's first character: inside the left context
+        return CheckResult((Finding("pattern", "X", 0, i + 4, 1.0, "x", "<N>"),))
+
+    guard.policy.stream_checks[0].check.run = fake_run  # type: ignore[method-assign]
+    first = await guard.feed("word " * 40)
+    assert first.text  # some text was released, so the next window has left context
+    rest = await guard.feed("Quux " + "tail " * 30)
+    end = await guard.finish()
+    delivered = first.text + rest.text + end.text
+    assert "Quux" not in delivered and "<N>" in delivered

@@ -43,6 +43,7 @@ class AnthropicProvider(Provider):
     name = "anthropic"
 
     def parse_request(self, body: Json) -> RequestInfo:
+        had_guard_object = "guardproxy" in body
         sources = parse_guard_object(body)
         slots: list[TextSlot] = []
         if "system" in body:
@@ -53,11 +54,12 @@ class AnthropicProvider(Provider):
         model = body.get("model")
         return RequestInfo(
             model=model if isinstance(model, str) else None,
-            stream=bool(body.get("stream")),
+            stream=body.get("stream") is True,
             messages=tuple(s.text for s in slots),
             sources=sources,
             input_slots=slots,
             prior_answers=count_assistant(body.get("messages")),
+            had_guard_object=had_guard_object,
         )
 
     def output_texts(self, body: Json) -> list[OutputText]:
@@ -178,6 +180,9 @@ class AnthropicStream(StreamTranslator):
         if self.blocked_all:
             return []
         name = ev.event
+        if name == "error":
+            self.upstream_error = "error"
+            return [encode_data(ev.data, name)]
         if name not in (
             "content_block_start",
             "content_block_delta",
@@ -185,16 +190,19 @@ class AnthropicStream(StreamTranslator):
             "message_delta",
         ):
             return [encode_data(ev.data, name)]
-        try:
-            payload = jsonutil.loads(ev.data)
-        except jsonutil.JSONDecodeError:
-            return [encode_data(ev.data, name)]
+        # content events must be understood before they pass: a malformed one raises and
+        # the relay ends the stream with an error instead of relaying unchecked text
+        payload = jsonutil.loads(ev.data)
+        if not isinstance(payload, dict):
+            raise ValueError(f"{name} event is not a JSON object")
         if name == "message_delta":
             usage = payload.get("usage") or {}
             if isinstance(usage.get("output_tokens"), int):
                 self._output_tokens = usage["output_tokens"]
             return [encode_data(ev.data, name)]
         index = payload.get("index", 0)
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise ValueError(f"{name} event has no usable index")
         key = str(index)
         if name == "content_block_start":
             self._last_index = max(self._last_index, index)

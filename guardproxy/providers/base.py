@@ -46,6 +46,8 @@ class RequestInfo:
     input_slots: list[TextSlot] = field(default_factory=list)
     prior_answers: int = 0
     """Assistant messages earlier in the conversation."""
+    had_guard_object: bool = False
+    """The body carried a `guardproxy` object (removed): it must be re-serialised."""
 
 
 @dataclass(slots=True)
@@ -93,6 +95,8 @@ class StreamTranslator(abc.ABC):
 
     blocked_all: bool = False
     """Every judged unit is blocked: the upstream request should be cancelled."""
+    upstream_error: str | None = None
+    """Set when the upstream sent an error event; the relay ends the stream after it."""
     defer_checks: bool = False
     """Gather text in on_event and check it in flush(), once per network read."""
 
@@ -118,6 +122,10 @@ class StreamTranslator(abc.ABC):
     @property
     @abc.abstractmethod
     def guards(self) -> dict[str, StreamGuard]: ...
+
+    @property
+    def any_blocked(self) -> bool:
+        return any(g.blocked for g in self.guards.values())
 
     @property
     def delivered_any(self) -> bool:

@@ -49,13 +49,14 @@ class OpenAIProvider(Provider):
     name = "openai"
 
     def parse_request(self, body: Json) -> RequestInfo:
+        had_guard_object = "guardproxy" in body
         sources = parse_guard_object(body)
         slots = _message_slots(body.get("messages"))
         n = body.get("n") or 1
         stream_options = body.get("stream_options") or {}
         return RequestInfo(
             model=body.get("model") if isinstance(body.get("model"), str) else None,
-            stream=bool(body.get("stream")),
+            stream=body.get("stream") is True,
             n=n if isinstance(n, int) and n > 0 else 1,
             include_usage=bool(
                 isinstance(stream_options, dict) and stream_options.get("include_usage")
@@ -64,6 +65,7 @@ class OpenAIProvider(Provider):
             sources=sources,
             input_slots=slots,
             prior_answers=count_assistant(body.get("messages")),
+            had_guard_object=had_guard_object,
         )
 
     def output_texts(self, body: Json) -> list[OutputText]:
@@ -116,6 +118,7 @@ class OpenAIStream(StreamTranslator):
         self._done: set[str] = set()
         self._envelope: Json = {"object": "chat.completion.chunk"}
         self._usage_seen = False
+        self._tail_sent = False
 
     @property
     def guards(self) -> dict[str, StreamGuard]:
@@ -151,18 +154,28 @@ class OpenAIStream(StreamTranslator):
         ]
 
     def _check_all_blocked(self) -> None:
-        blocked = [k for k, g in self._guards.items() if g.blocked]
-        self.blocked_all = bool(blocked) and len(blocked) >= self.info.n
+        """Cancel upstream once a choice is blocked and no choice is still being generated."""
+        self.blocked_all = (
+            self.any_blocked
+            and len(self._guards) >= self.info.n
+            and all(k in self._done for k in self._guards)
+        )
 
     async def on_event(self, ev: SSEEvent) -> list[bytes]:
         data = ev.data
         if data == "[DONE]":
-            return [*(await self.on_end()), DONE]
+            ending = await self.on_end()
+            if self.any_blocked and not self._tail_sent:
+                return ending + self.blocked_tail()
+            return [*ending, DONE]
         try:
             chunk = jsonutil.loads(data)
         except jsonutil.JSONDecodeError:
             return [encode_data(data, ev.event)]
-        if not isinstance(chunk, dict) or "choices" not in chunk:
+        if isinstance(chunk, dict) and "error" in chunk and not chunk.get("choices"):
+            self.upstream_error = "error"
+            return [encode_data(data, ev.event)]
+        if not isinstance(chunk, dict) or not isinstance(chunk.get("choices"), list):
             return [encode_data(data, ev.event)]
         for key in ("id", "object", "created", "model", "system_fingerprint", "service_tier"):
             if key in chunk:
@@ -172,16 +185,33 @@ class OpenAIStream(StreamTranslator):
         out: list[bytes] = []
         kept: list[Json] = []
         changed = False
-        for choice in chunk.get("choices") or []:
+        for choice in chunk["choices"]:
+            if not isinstance(choice, dict):
+                changed = True
+                continue
             index = choice.get("index", 0)
+            if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+                changed = True  # a choice we cannot place is not passed on unchecked
+                continue
             key = str(index)
             if key in self._done:
                 changed = True
+                guard = self._guards.get(key)
+                late = choice.get("delta")
+                if guard is not None and not guard.blocked and isinstance(late, dict):
+                    # after the finish: keep metadata (e.g. filter results), never new text
+                    late.pop("content", None)
+                    choice["logprobs"] = None
+                    kept.append(choice)
                 continue
             delta = choice.get("delta")
             if not isinstance(delta, dict):
                 delta = choice["delta"] = {}
             content = delta.get("content")
+            if content is not None and not isinstance(content, str):
+                delta.pop("content")
+                content = None
+                changed = True
             guard = self._guard(key)
             if "logprobs" in choice and choice["logprobs"] is not None:
                 choice["logprobs"] = None
@@ -312,6 +342,9 @@ class OpenAIStream(StreamTranslator):
         return out
 
     def blocked_tail(self) -> list[bytes]:
+        if self._tail_sent:
+            return []
+        self._tail_sent = True
         out: list[bytes] = []
         if self.info.include_usage and not self._usage_seen:
             # the upstream was cut off before it reported usage; say so with zeros
