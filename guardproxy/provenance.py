@@ -15,15 +15,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import datetime as dt
-import errno
 import hashlib
 import json
 import logging
-import os
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +34,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from guardproxy.audit.record import canonical_json, text_sha256
+from guardproxy.durable import publish_new_file as _publish_new_file
+from guardproxy.durable import warn_if_readable_by_others
 from guardproxy.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -127,7 +125,7 @@ def load_keyring(*, env: Mapping[str, str], key_dir: Path) -> KeyRing:
                 f"({exc.strerror or type(exc).__name__}): fix its permissions, or set {ENV_VAR}"
             ) from None
         else:
-            _warn_if_readable_by_others(active_file)
+            warn_if_readable_by_others(active_file, "provenance key file")
             active = _signing_key_from_pem(data, source=f"provenance key file {active_file}")
     public: dict[str, Ed25519PublicKey] = {active.kid: active.public}
     public.update(_load_retired(key_dir / RETIRED_DIR))
@@ -162,7 +160,7 @@ def _signing_key_from_env(value: str) -> SigningKey:
             f"provenance key file {path} (from {source}) cannot be read "
             f"({exc.strerror or type(exc).__name__}): fix its permissions"
         ) from None
-    _warn_if_readable_by_others(path)
+    warn_if_readable_by_others(path, "provenance key file")
     return _signing_key_from_pem(data, source=f"provenance key file {path} (from {source})")
 
 
@@ -297,62 +295,6 @@ def _create_dev_key(path: Path) -> tuple[SigningKey, bool]:
         data = path.read_bytes()
         return _signing_key_from_pem(data, source=f"provenance key file {path}"), False
     return SigningKey.from_private(private), True
-
-
-def _publish_new_file(path: Path, data: bytes) -> bool:
-    """Write ``data`` (mode 0600) next to ``path`` and link it into place; False if it exists.
-
-    Linking never replaces a file another process created meanwhile, and readers never
-    see a partly written key. Filesystems without hard links fall back to ``os.replace``.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-                raise
-            if path.exists():
-                return False
-            os.replace(tmp, path)
-        _fsync_directory(path.parent)
-        return True
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _warn_if_readable_by_others(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        mode = path.stat().st_mode
-        if mode & 0o077:
-            log.warning(
-                "provenance key file %s can be read by other users (mode %o); run chmod 600 on it",
-                path,
-                mode & 0o777,
-            )
 
 
 # --- JWKS -------------------------------------------------------------------------------

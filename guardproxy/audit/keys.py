@@ -11,14 +11,13 @@ starts or through a thread.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import logging
-import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from guardproxy.durable import publish_new_file as _publish_new_file
+from guardproxy.durable import warn_if_readable_by_others
 from guardproxy.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ def load_hmac_key(*, env: Mapping[str, str], key_file: Path) -> bytes:
             f"audit key file {key_file} cannot be read ({type(exc).__name__}): fix its "
             f"permissions or contents, or set {ENV_VAR}"
         ) from None
-    _warn_if_readable_by_others(key_file)
+    warn_if_readable_by_others(key_file, "audit key file")
     return _parse_key(text, source=f"audit key file {key_file}")
 
 
@@ -72,17 +71,6 @@ def _parse_key(text: str, *, source: str) -> bytes:
     return key
 
 
-def _warn_if_readable_by_others(key_file: Path) -> None:
-    with contextlib.suppress(OSError):
-        mode = key_file.stat().st_mode
-        if mode & 0o077:
-            log.warning(
-                "audit key file %s can be read by other users (mode %o); run chmod 600 on it",
-                key_file,
-                mode & 0o777,
-            )
-
-
 def _create_key_file(key_file: Path) -> bytes:
     key = secrets.token_bytes(MIN_KEY_BYTES)
     try:
@@ -104,50 +92,3 @@ def _create_key_file(key_file: Path) -> bytes:
         ENV_VAR,
     )
     return key
-
-
-def _publish_new_file(path: Path, data: bytes) -> bool:
-    """Write ``data`` to a temporary file and move it into place; False if ``path`` exists.
-
-    A hard link publishes the file atomically without replacing one that another process
-    created in the meantime, so two workers starting together agree on one key.
-    Filesystems without hard links fall back to ``os.replace``.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-                raise
-            if path.exists():
-                return False
-            os.replace(tmp, path)
-        _fsync_directory(path.parent)
-        return True
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the new directory entry durable; not every platform can open a directory.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -41,6 +41,7 @@ from guardproxy.audit.record import (
     parse_audit_file_name,
     record_hash,
 )
+from guardproxy.durable import fsync_directory
 from guardproxy.errors import GuardProxyError
 
 if sys.platform != "win32":
@@ -424,7 +425,7 @@ class AuditWriter:
         try:
             size = os.fstat(new_file.fileno()).st_size
             if create and self._fsync_mode != "never":
-                _fsync_directory(self._directory)
+                fsync_directory(self._directory)
         except OSError:
             new_file.close()
             raise
@@ -561,7 +562,7 @@ class AuditWriter:
         try:
             size = os.fstat(cp_file.fileno()).st_size
             if size == 0 and self._fsync_mode != "never":
-                _fsync_directory(self._directory)
+                fsync_directory(self._directory)
         except OSError:
             cp_file.close()
             raise
@@ -756,16 +757,3 @@ def _torn_sidecar_path(path: Path, offset: int) -> Path:
         attempt += 1
         candidate = path.with_name(f"{path.name}.{offset}.{attempt}.torn")
     return candidate
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes a new file's directory entry durable; not every platform can open a directory.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
