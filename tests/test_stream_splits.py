@@ -174,3 +174,17 @@ async def test_small_chunks(split_proxy: Proxy, path: str, size: int) -> None:
     assert EMAIL not in raw and "maria.lopez" not in raw
     assert delivered(raw, path) == TEXT.replace(EMAIL, "<EMAIL_ADDRESS>")
     assert_terminal_events_kept(raw, path)
+
+
+API_KEY = "sk-proj-Ab3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5zA7bC9"
+KEY_TEXT = f"Export the key like this: OPENAI_API_KEY={API_KEY} and restart the service."
+
+
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/messages"])
+async def test_api_key_split_across_chunks_is_redacted(split_proxy: Proxy, path: str) -> None:
+    start = KEY_TEXT.index(API_KEY)
+    for offset in range(1, len(API_KEY), 5):
+        cut = start + offset
+        raw = await fetch(split_proxy, path, [KEY_TEXT[:cut], KEY_TEXT[cut:]])
+        assert API_KEY[:12] not in raw and API_KEY[-12:] not in raw, offset
+        assert delivered(raw, path) == KEY_TEXT.replace(API_KEY, "<SECRET:OPENAI_API_KEY>")

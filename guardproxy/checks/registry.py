@@ -22,6 +22,7 @@ ENTRY_POINT_GROUP = "guardproxy.checks"
 BUILTIN_CHECKS: Mapping[str, str] = {
     "pii": "guardproxy.checks.pii:PiiCheck",
     "notice": "guardproxy.checks.notice:NoticeCheck",
+    "secrets": "guardproxy.checks.secrets:SecretsCheck",
 }
 
 

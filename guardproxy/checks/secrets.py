@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import math
 import re
@@ -77,6 +78,7 @@ _TIER: dict[str, int] = {kind: 3 for kind in KINDS} | {
 # _AWS_CONTEXT_CHARS away. Whitespace-free tokens (JWTs, URLs, keys) of any length are held
 # whole anyway, and a PEM block is covered by a finding (see the module docstring).
 _MAX_PASSWORD_CHARS = 128
+_MAX_KEY_CHARS = 48  # around "password" in a key name; bounded so no text costs n²
 _AWS_CONTEXT_CHARS = 48
 _LOOKAHEAD_CHARS = 256
 
@@ -84,9 +86,11 @@ _GENERIC_SCORE_LOW = 0.6
 _GENERIC_SCORE_HIGH = 0.8
 # Entropy above the threshold at which the generic score reaches its maximum.
 _GENERIC_SCORE_SPAN_BITS = 1.5
-# Share of a generic candidate made of word-like pieces above which it reads as an
-# identifier or a path rather than a random token. Random mixed-case base64 of 32
-# characters stays under it 999 times in 1000; camelCase names and paths sit above 0.75.
+# Share of a generic candidate's letters and digits in word-like pieces above which it
+# reads as an identifier, a slug or a path rather than a random token. With every generic
+# filter together, random base62/base64 tokens are missed about 5 times in 1000 at 32
+# characters, 1.5 in 1000 at 40 and almost never at 64; camelCase names and paths
+# score 0.75 and more.
 _MAX_WORDLIKE_SHARE = 0.7
 
 
@@ -181,12 +185,11 @@ class SecretsOptions(CheckOptions):
 
     @model_validator(mode="after")
     def _generic_agrees_with_kinds(self) -> SecretsOptions:
-        if "kinds" in self.model_fields_set and HIGH_ENTROPY_TOKEN in self.kinds:
-            if not self.generic:
-                raise ValueError(
-                    "kinds lists HIGH_ENTROPY_TOKEN but generic is false; "
-                    "remove one of the two"
-                )
+        explicit = "kinds" in self.model_fields_set
+        if explicit and HIGH_ENTROPY_TOKEN in self.kinds and not self.generic:
+            raise ValueError(
+                "kinds lists HIGH_ENTROPY_TOKEN but generic is false; remove one of the two"
+            )
         return self
 
     @property
@@ -220,7 +223,7 @@ def _has_upper_lower_digit(value: str) -> tuple[bool, bool, bool]:
 _ANTHROPIC = re.compile(r"sk-ant-(?<![A-Za-z0-9_-]sk-ant-)[A-Za-z0-9_-]{32,}")
 # OpenAI secret keys start with sk-: project keys sk-proj-, service-account keys
 # sk-svcacct-, admin keys sk-admin-, legacy user keys sk- plus 48 base62 characters.
-# Keys of the last decade carry T3BlbkFJ, the base64 of "OpenAI", in their body.
+# Many carry T3BlbkFJ, the base64 of "OpenAI", inside the body.
 _OPENAI = re.compile(
     r"sk-(?<![A-Za-z0-9_-]sk-)(?!ant-)(?P<typ>(?:proj|svcacct|admin)-)?"
     r"(?P<body>[A-Za-z0-9_-]{32,})(?![A-Za-z0-9_-])"
@@ -233,6 +236,8 @@ _AWS_KEY_ID = re.compile(r"A(?<![A-Za-z0-9]A)(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-
 # prefix of their own, so a context word must stand next to one.
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])")
 _AWS_CONTEXT = re.compile(r"(?<![a-z])(?:aws|secret)", re.IGNORECASE)
+# Random base64 of 40 characters measures 4.3 bits or more; "AAAA...AAAA" does not.
+_AWS_SECRET_MIN_ENTROPY = 3.5
 _HEX = re.compile(r"[0-9a-fA-F]+")
 # GitHub tokens: ghp_ (personal), gho_ (OAuth), ghu_ (user-to-server), ghs_
 # (server-to-server), ghr_ (refresh) plus 36 base62 characters; fine-grained personal
@@ -245,12 +250,14 @@ _GITHUB = re.compile(
 # dash-separated groups of digits and letters (rotating tokens start xoxe.); incoming
 # webhooks are https://hooks.slack.com/services/T<team>/B<bot>/<24 characters>.
 _SLACK_TOKEN = re.compile(
-    r"(?:xoxe\.)?xox[abprs]-(?<![A-Za-z0-9_.-]xox[abprs]-)"
+    r"xox[abprs]-(?<![A-Za-z0-9_-]xox[abprs]-)"
     r"(?P<body>[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+)(?![A-Za-z0-9-])"
 )
+_SLACK_ROTATING = "xoxe."
 _SLACK_WEBHOOK = re.compile(
-    r"(?:https?://)?hooks\.slack\.com/services/[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{16,}"
+    r"hooks\.slack\.com/services/[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{16,}"
 )
+_SLACK_WEBHOOK_SCHEMES = ("https://", "http://")
 # Google API keys are AIza plus 35 characters of base64url.
 _GOOGLE = re.compile(r"AIza(?<![A-Za-z0-9_-]AIza)[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])")
 # Stripe secret keys are sk_live_ / sk_test_, restricted keys rk_live_ / rk_test_, each
@@ -277,13 +284,16 @@ _PEM_OPENS = re.compile(r"[ \t]*(?:\r?\n|\\{1,2}[rn]|\Z|[A-Za-z0-9+/]{16}|[A-Za-
 
 # scheme://user:password@host (RFC 3986 userinfo); the finding covers the password only.
 _CONNECTION_STRING = re.compile(
-    r"(?<=[A-Za-z0-9])://[^\s:/?#@\"'<>`]*:(?P<pw>[^\s/?#@\"'<>`]+)@(?=[A-Za-z0-9\[._-])"
+    r"://(?<=[A-Za-z0-9]://)[^\s:/?#@\"'<>`]*:(?P<pw>[^\s/?#@\"'<>`]+)@(?=[A-Za-z0-9\[._-])"
 )
 # password=..., "password": "...", PASSWORD: ..., db_password := '...', --password=...
 _PASSWORD = re.compile(
-    r"(?:passw(?:or)?d|passphrase)[A-Za-z0-9_.-]*[\"']?[ \t]*(?P<sep>:=|=>|=|:)[ \t]*\**[ \t]*"
-    r"(?:\"(?P<dq>[^\"\r\n]{1,%(n)d})\"|'(?P<sq>[^'\r\n]{1,%(n)d})'"
-    r"|`(?P<bq>[^`\r\n]{1,%(n)d})`|(?P<bare>[^\s\"'`,;]{1,%(n)d}))" % {"n": _MAX_PASSWORD_CHARS},
+    rf"(?:passw(?:or)?d|passphrase)[A-Za-z0-9_.-]{{0,{_MAX_KEY_CHARS}}}[\"'`*]{{0,2}}"
+    r"[ \t]*(?P<sep>:=|=>|=|:)[ \t]*\**[ \t]*"
+    rf"(?:\"(?P<dq>[^\"\r\n]{{1,{_MAX_PASSWORD_CHARS}}})\""
+    rf"|'(?P<sq>[^'\r\n]{{1,{_MAX_PASSWORD_CHARS}}})'"
+    rf"|`(?P<bq>[^`\r\n]{{1,{_MAX_PASSWORD_CHARS}}})`"
+    rf"|(?P<bare>[^\s\"'`,;]{{1,{_MAX_PASSWORD_CHARS}}}))",
     re.IGNORECASE,
 )
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -291,48 +301,78 @@ _KEY_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Keys that name a setting about passwords rather than a password (password_min_length,
 # passwordPolicy, password_file, password_reset_url, ...).
 _SETTING_KEY_PARTS = frozenset(
-    (
-        "length len min max minimum maximum policy rules rule reset hint prompt field "
-        "label url uri link file path regex pattern strength required enabled mode type "
-        "age count attempts retries history changed complexity expiry expires expiration "
-        "lifetime timeout"
-    ).split()
+    re.findall(
+        r"\w+",
+        """length len min max minimum maximum policy rules rule reset hint prompt field
+        label url uri link file path regex pattern strength required enabled mode type
+        age count attempts retries history changed complexity expiry expires expiration
+        lifetime timeout""",
+    )
 )
 _PLACEHOLDER_VALUES = frozenset(
-    (
-        "password passwd pass pwd passphrase secret yourpassword your_password "
-        "your-password mypassword my_password changeme redacted hidden masked "
-        "none null nil true false yes no undefined required optional string str env "
-        "example placeholder xxx"
-    ).split()
+    re.findall(
+        r"[\w-]+",
+        """password passwd pass pwd passphrase secret yourpassword your_password
+        your-password mypassword my_password changeme redacted hidden masked
+        none null nil true false yes no undefined required optional string str env
+        example placeholder xxx""",
+    )
 )
-# <password>, ${DB_PASSWORD}, {{ password }}, %(password)s, $PASSWORD, process.env...,
-# and code such as getpass() or os.environ[...]: references, not values.
-_REFERENCE_VALUE = re.compile(
-    r"<[^>]*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s|\$[A-Za-z_]\w*|[A-Za-z_][\w.]*[(\[].*"
-    r"|[a-z]+(?:[._][a-z]+)+|(.)\1*"
-)
-_TRAILING_PUNCT = ".!?)]}>"
+# <password>, ${DB_PASSWORD}, {{ password }}, %(password)s, $PASSWORD, "****": templates
+# and masks, not values. Matched by their opening only: an unquoted value stops at the
+# first space ("<your password here>" gives "<your").
+_TEMPLATE_VALUE = re.compile(r"<.*|\$\{.*|\{\{.*|%\(.*|\$[A-Za-z_]\w*|(.)\1*")
+# Unquoted, getpass(), os.environ[...], settings.db_password, user_input: code.
+_CODE_VALUE = re.compile(r"[A-Za-z_][\w.]*[(\[].*|[a-z]+(?:[._][a-z]+)+")
+# password = auth (spaces around "=", a lower-case name): a variable in code.
+_LOWER_NAME = re.compile(r"[a-z_]+")
+# After "password:" in code, a type: password: SecretStr, password: bytes.
+_TYPE_NAME = re.compile(r"(?:[A-Z][a-z]+){2,}|bytes|int|Any")
+_TRAILING_PUNCT = ".)]}>"  # "!" and "?" end passwords more often than sentences
 _REST_OF_LINE_EMPTY = re.compile(r"[ \t.,;!?)\]}>*]*(?:\r?\n|\Z)")
 
 # --- Generic ---------------------------------------------------------------------------
 
-_UUID = re.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-)
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HASH_HEX_LENGTHS = frozenset((32, 40, 64, 128))  # MD5, SHA-1, SHA-256, SHA-512
 _WORD_PIECES = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _VOWELS = frozenset("aeiouyAEIOUY")
 _CONSONANT_RUN = re.compile(r"[^aeiouyAEIOUY]{5}")
+_TOKEN_SEPARATORS = re.compile(r"[-_/+]")
 
 
 def _wordlike_share(token: str) -> float:
-    """Share of token's characters in pieces that read like words (camelCase split)."""
+    """Share of token's letters and digits in pieces that read like words (camelCase split)."""
     covered = 0
     for piece in _WORD_PIECES.findall(token):
         if len(piece) >= 3 and not _VOWELS.isdisjoint(piece) and not _CONSONANT_RUN.search(piece):
             covered += len(piece)
-    return covered / len(token)
+    return covered / max(1, sum(c.isalnum() for c in token))
+
+
+def _reads_as_words(token: str) -> bool:
+    """Whether token is built of words: an identifier, a slug, a path of names and ids.
+
+    Paths and slugs are judged piece by piece, so that one commit hash or date in them
+    ("blob/986a4e1b.../Objects/genericaliasobject", "BSD-3-Clause-No-Nuclear-License-2014")
+    does not make them a secret.
+    """
+    if _wordlike_share(token) > _MAX_WORDLIKE_SHARE:
+        return True
+    pieces = _TOKEN_SEPARATORS.split(token)
+    return len(pieces) > 1 and all(
+        len(piece) <= 3
+        or piece.isdigit()
+        or _HEX.fullmatch(piece) is not None
+        or _wordlike_share(piece) > _MAX_WORDLIKE_SHARE
+        for piece in pieces
+    )
+
+
+def _is_sequence(token: str) -> bool:
+    """An alphabet or counting run ("ABCDEFGH...xyz0123456789"): high entropy, no secret."""
+    steps = sum(ord(b) - ord(a) == 1 for a, b in itertools.pairwise(token))
+    return steps * 2 > len(token)
 
 
 def _prefixed(text: str) -> Iterator[_Hit]:
@@ -359,9 +399,10 @@ def _aws_secrets(text: str) -> Iterator[_Hit]:
         if not (upper and lower) or _HEX.fullmatch(value):
             continue
         start, end = m.span()
-        before = _AWS_CONTEXT.search(text, max(0, start - _AWS_CONTEXT_CHARS), start)
-        after = before or _AWS_CONTEXT.search(text, end, end + _AWS_CONTEXT_CHARS)
-        if after is not None and shannon_entropy(value) >= 3.5:
+        context = _AWS_CONTEXT.search(
+            text, max(0, start - _AWS_CONTEXT_CHARS), start
+        ) or _AWS_CONTEXT.search(text, end, end + _AWS_CONTEXT_CHARS)
+        if context is not None and shannon_entropy(value) >= _AWS_SECRET_MIN_ENTROPY:
             yield _Hit(AWS_SECRET_ACCESS_KEY, start, end, 0.9)
 
 
@@ -374,9 +415,17 @@ def _slack(text: str) -> Iterator[_Hit]:
     for m in _SLACK_TOKEN.finditer(text):
         body = m["body"]
         if len(body) >= 15 and any(c.isdigit() for c in body):
-            yield _Hit(SLACK_TOKEN, m.start(), m.end(), 0.97)
+            start = m.start()
+            if text.endswith(_SLACK_ROTATING, 0, start):
+                start -= len(_SLACK_ROTATING)
+            yield _Hit(SLACK_TOKEN, start, m.end(), 0.97)
     for m in _SLACK_WEBHOOK.finditer(text):
-        yield _Hit(SLACK_TOKEN, m.start(), m.end(), 0.99)
+        start = m.start()
+        for scheme in _SLACK_WEBHOOK_SCHEMES:
+            if text.endswith(scheme, 0, start):
+                start -= len(scheme)
+                break
+        yield _Hit(SLACK_TOKEN, start, m.end(), 0.99)
 
 
 def _google(text: str) -> Iterator[_Hit]:
@@ -386,8 +435,9 @@ def _google(text: str) -> Iterator[_Hit]:
 
 def _stripe(text: str) -> Iterator[_Hit]:
     for m in _STRIPE.finditer(text):
-        if not any(c.isdigit() for c in m["body"]):
-            continue
+        upper, lower, digit = _has_upper_lower_digit(m["body"])
+        if not (digit or (upper and lower)):
+            continue  # sk_test_abcdefghijklmnopqrstuvwx: a made-up name, not a key
         # A test-mode key moves no money; it still should not be published.
         yield _Hit(STRIPE_KEY, m.start(), m.end(), 0.99 if m["mode"] == "live" else 0.8)
 
@@ -429,56 +479,76 @@ def _connection_strings(text: str) -> Iterator[_Hit]:
 
 
 def _is_placeholder(value: str) -> bool:
-    return value.casefold() in _PLACEHOLDER_VALUES or _REFERENCE_VALUE.fullmatch(value) is not None
+    return value.casefold() in _PLACEHOLDER_VALUES or _TEMPLATE_VALUE.fullmatch(value) is not None
 
 
 def _key_names_a_setting(text: str, start: int, end: int) -> bool:
     """Whether the key around text[start:end] names a password setting, not a password."""
-    while start > 0 and text[start - 1] in _KEY_CHARS:
+    floor = max(0, start - _MAX_KEY_CHARS)
+    while start > floor and text[start - 1] in _KEY_CHARS:
         start -= 1
-    key = text[start:end].rstrip("\"' \t:=>")
+    key = text[start:end].rstrip("\"'`* \t")
     return any(part.lower() in _SETTING_KEY_PARTS for part in _KEY_PARTS.findall(key))
+
+
+def _reads_as_prose(text: str, value: str, end: int) -> bool:
+    """Whether an unquoted value after "password:" is the start of a sentence.
+
+    "password: at least 12 characters" is prose; "password: hunter2" or a value alone on
+    its line is an assignment.
+    """
+    if _REST_OF_LINE_EMPTY.match(text, end):
+        return False
+    return len(value) < 4 or value.isalpha() or value.isdigit()
 
 
 def _password_assignments(text: str) -> Iterator[_Hit]:
     for m in _PASSWORD.finditer(text):
         group = next(g for g in ("dq", "sq", "bq", "bare") if m[g] is not None)
-        start, end = m.span(group)
         value = m[group]
-        if group == "bare":
-            stripped = value.rstrip(_TRAILING_PUNCT)
-            end -= len(value) - len(stripped)
-            value = stripped
-            if not value:
-                continue
-            # "password: at least 12 characters" is prose; "password: hunter2" or a
-            # value alone on its line is an assignment.
-            if m["sep"] == ":" and not _REST_OF_LINE_EMPTY.match(text, end):
-                letters, digits = sum(c.isalpha() for c in value), sum(c.isdigit() for c in value)
-                if len(value) < 4 or letters == len(value) or digits == len(value):
-                    continue
         if not value.strip() or _is_placeholder(value.strip()):
             continue
         if _key_names_a_setting(text, m.start(), m.start("sep")):
             continue
+        start, end = m.span(group)
+        if group == "bare":
+            if _CODE_VALUE.fullmatch(value):
+                continue
+            sep = m.start("sep")
+            if m["sep"] != ":" and text[sep - 1] in " \t" and _LOWER_NAME.fullmatch(value):
+                continue
+            value = value.rstrip(_TRAILING_PUNCT)  # the end of the sentence, not the value
+            end = start + len(value)
+            if not value or _is_placeholder(value):
+                continue
+            if m["sep"] == ":" and (
+                _TYPE_NAME.fullmatch(value) or _reads_as_prose(text, value, end)
+            ):
+                continue
         yield _Hit(PASSWORD_ASSIGNMENT, start, end, 0.85)
 
 
-_Detector = Callable[[str], Iterator[_Hit]]
+class _Detector(NamedTuple):
+    kinds: frozenset[str]
+    """The kinds it reports; it runs when any of them is wanted."""
+    find: Callable[[str], Iterator[_Hit]]
+    gate: tuple[str, ...] = ()
+    """Substrings of the lower-cased text without which it cannot match. Patterns with no
+    literal prefix (or a case-insensitive one) cost far more than a substring test."""
 
-# Which detectors produce which kinds; a detector runs when any of its kinds is wanted.
-_DETECTORS: tuple[tuple[frozenset[str], _Detector], ...] = (
-    (frozenset((OPENAI_API_KEY, ANTHROPIC_API_KEY)), _prefixed),
-    (frozenset((AWS_ACCESS_KEY_ID,)), _aws_key_ids),
-    (frozenset((AWS_SECRET_ACCESS_KEY,)), _aws_secrets),
-    (frozenset((GITHUB_TOKEN,)), _github),
-    (frozenset((SLACK_TOKEN,)), _slack),
-    (frozenset((GOOGLE_API_KEY,)), _google),
-    (frozenset((STRIPE_KEY,)), _stripe),
-    (frozenset((PRIVATE_KEY,)), _private_keys),
-    (frozenset((JWT,)), _jwts),
-    (frozenset((CONNECTION_STRING_PASSWORD,)), _connection_strings),
-    (frozenset((PASSWORD_ASSIGNMENT,)), _password_assignments),
+
+_DETECTORS: tuple[_Detector, ...] = (
+    _Detector(frozenset((OPENAI_API_KEY, ANTHROPIC_API_KEY)), _prefixed),
+    _Detector(frozenset((AWS_ACCESS_KEY_ID,)), _aws_key_ids),
+    _Detector(frozenset((AWS_SECRET_ACCESS_KEY,)), _aws_secrets, ("aws", "secret")),
+    _Detector(frozenset((GITHUB_TOKEN,)), _github),
+    _Detector(frozenset((SLACK_TOKEN,)), _slack, ("xox", "hooks.slack.com")),
+    _Detector(frozenset((GOOGLE_API_KEY,)), _google),
+    _Detector(frozenset((STRIPE_KEY,)), _stripe, ("k_live_", "k_test_")),
+    _Detector(frozenset((PRIVATE_KEY,)), _private_keys),
+    _Detector(frozenset((JWT,)), _jwts),
+    _Detector(frozenset((CONNECTION_STRING_PASSWORD,)), _connection_strings),
+    _Detector(frozenset((PASSWORD_ASSIGNMENT,)), _password_assignments, ("passw", "passphrase")),
 )
 
 
@@ -507,11 +577,11 @@ class SecretsCheck(Check[SecretsOptions]):
         super().__init__(options)
         self._kinds = frozenset(options.enabled_kinds)
         self._allowed = frozenset(options.allow_list)
-        self._detectors = tuple(fn for kinds, fn in _DETECTORS if kinds & self._kinds)
+        self._detectors = tuple(d for d in _DETECTORS if d.kinds & self._kinds)
         self._generic = (
             re.compile(
-                r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{%d,}={0,3}(?![A-Za-z0-9+/_=-])"
-                % options.min_generic_length
+                rf"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{{{options.min_generic_length},}}"
+                r"={0,3}(?![A-Za-z0-9+/_=-])"
             )
             if HIGH_ENTROPY_TOKEN in self._kinds
             else None
@@ -527,12 +597,17 @@ class SecretsCheck(Check[SecretsOptions]):
     async def run(self, text: str, ctx: CheckContext) -> CheckResult:
         if not text:
             return CheckResult()
-        hits = [hit for detect in self._detectors for hit in detect(text)]
+        lowered = text.lower()
+        hits = [
+            hit
+            for detector in self._detectors
+            if not detector.gate or any(g in lowered for g in detector.gate)
+            for hit in detector.find(text)
+            if hit.kind in self._kinds
+        ]
         if self._generic is not None:
-            hits.extend(self._generic_tokens(text))
-        kept = _resolve_overlaps(
-            [h for h in hits if h.kind in self._kinds and text[h.start : h.end] not in self._allowed]
-        )
+            hits.extend(self._generic_tokens(text, self._generic, hits))
+        kept = _resolve_overlaps([h for h in hits if text[h.start : h.end] not in self._allowed])
         findings = tuple(
             Finding(
                 check=self.name,
@@ -547,26 +622,32 @@ class SecretsCheck(Check[SecretsOptions]):
         )
         return CheckResult(findings=findings, score=max((f.score for f in findings), default=0.0))
 
-    def _generic_tokens(self, text: str) -> Iterator[_Hit]:
-        assert self._generic is not None
+    def _generic_tokens(
+        self, text: str, pattern: re.Pattern[str], specific: list[_Hit]
+    ) -> Iterator[_Hit]:
         threshold = self.options.min_entropy_bits_per_char
-        for m in self._generic.finditer(text):
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if any(start < h.end and h.start < end for h in specific):
+                continue  # a specific kind covers it and would win the overlap anyway
             token = m.group().rstrip("=")
             upper, lower, digit = _has_upper_lower_digit(token)
             if not (upper and lower and digit):
                 continue  # one-case words, slugs, hex digests
-            if _UUID.fullmatch(token) or (
-                len(token) in _HASH_HEX_LENGTHS and _HEX.fullmatch(token)
+            if (
+                _UUID.fullmatch(token)
+                or (len(token) in _HASH_HEX_LENGTHS and _HEX.fullmatch(token))
+                or (token.startswith("0x") and _HEX.fullmatch(token, 2))
             ):
-                continue
-            if text.endswith("base64,", 0, m.start()):
+                continue  # an id, a digest, a hex literal (0xA9FB57DB...)
+            if text.endswith("base64,", 0, start):
                 continue  # an inline data: URI (an image), not a credential
             entropy = shannon_entropy(token)
-            if entropy < threshold or _wordlike_share(token) > _MAX_WORDLIKE_SHARE:
+            if entropy < threshold or _reads_as_words(token) or _is_sequence(token):
                 continue
             lift = min(1.0, (entropy - threshold) / _GENERIC_SCORE_SPAN_BITS)
             score = _GENERIC_SCORE_LOW + (_GENERIC_SCORE_HIGH - _GENERIC_SCORE_LOW) * lift
-            yield _Hit(HIGH_ENTROPY_TOKEN, m.start(), m.end(), round(score, 3))
+            yield _Hit(HIGH_ENTROPY_TOKEN, start, end, round(score, 3))
 
 
 __all__ = ["KINDS", "SecretsCheck", "SecretsOptions", "shannon_entropy"]

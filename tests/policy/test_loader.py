@@ -29,7 +29,7 @@ def test_shipped_policies_load(loader: PolicyLoader) -> None:
     assert {"default", "monitor", "strict", "passthrough", "transparent"} <= set(policies)
     default = policies["default"]
     assert default.mode == "enforce"
-    assert [c.id for c in default.output_checks] == ["pii"]
+    assert [c.id for c in default.output_checks] == ["pii", "secrets"]
     assert default.output_checks[0].action is Action.REDACT
     assert policies["monitor"].mode == "monitor"
     assert policies["passthrough"].output_checks == ()
@@ -69,7 +69,7 @@ def test_version_changes_with_content(loader: PolicyLoader, tmp_path: Path) -> N
               - use: nosuchcheck
             """,
             5,
-            "output[1].use: unknown check 'nosuchcheck'; known: failing, notice, pattern, pii",
+            "output[1].use: unknown check 'nosuchcheck'; known: failing, notice, pattern, pii, secrets",
         ),
         (
             """
