@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -154,6 +155,22 @@ async def write_audit(rt: Runtime, record: DecisionRecord) -> dict[str, Any] | N
     return stored
 
 
+@dataclass(slots=True)
+class Exchange:
+    """One guarded request on its way through: what every step of it needs to know."""
+
+    rt: Runtime
+    policy: Policy
+    info: RequestInfo
+    rid: str
+    record: DecisionRecord
+    guard_headers: dict[str, str]
+    started: float
+    url: str = ""
+    headers: Any = None
+    body: bytes = b""
+
+
 class GuardedHandler:
     """One instance per provider route."""
 
@@ -231,35 +248,15 @@ class GuardedHandler:
                 url = openai_url(rt.settings.upstream, self.path, request.query_string)
             record.upstream = origin(url)
             headers = request_headers(request.headers, identity=True)
+            ex = Exchange(
+                rt, policy, info, rid, record, guard_headers, started, url, headers, upstream_body
+            )
             resp: web.StreamResponse
             if info.stream:
-                resp = await self._stream(
-                    request,
-                    rt,
-                    policy,
-                    info,
-                    rid,
-                    record,
-                    url,
-                    headers,
-                    upstream_body,
-                    guard_headers,
-                    started,
-                )
+                resp = await self._stream(request, ex)
             else:
                 try:
-                    resp = await self._whole(
-                        rt,
-                        policy,
-                        info,
-                        rid,
-                        record,
-                        url,
-                        headers,
-                        upstream_body,
-                        guard_headers,
-                        started,
-                    )
+                    resp = await self._whole(ex)
                 except asyncio.CancelledError:
                     # the client went away while we waited; leaving the context manager
                     # closed the upstream request, and the decision is still recorded
@@ -295,14 +292,8 @@ class GuardedHandler:
                 slot.set(verdict.text)
         return None
 
-    async def _upstream_failed(
-        self,
-        rt: Runtime,
-        exc: UpstreamError,
-        rid: str,
-        record: DecisionRecord,
-        guard_headers: dict[str, str],
-    ) -> web.Response:
+    async def _upstream_failed(self, ex: Exchange, exc: UpstreamError) -> web.Response:
+        rt, rid, record, guard_headers = ex.rt, ex.rid, ex.record, ex.guard_headers
         timeout = isinstance(exc, UpstreamTimeout)
         status = 504 if timeout else 502
         kind = (
@@ -317,19 +308,8 @@ class GuardedHandler:
         code = "upstream_timeout" if timeout else "upstream_unavailable"
         return error_response(self.provider, status, str(exc), code, rid, guard_headers)
 
-    async def _whole(
-        self,
-        rt: Runtime,
-        policy: Policy,
-        info: RequestInfo,
-        rid: str,
-        record: DecisionRecord,
-        url: str,
-        headers: Any,
-        body: bytes,
-        guard_headers: dict[str, str],
-        started: float,
-    ) -> web.Response:
+    async def _whole(self, ex: Exchange) -> web.Response:
+        rt, url, headers, body = ex.rt, ex.url, ex.headers, ex.body
         up_started = time.perf_counter()
         try:
             async with rt.upstream.request("POST", url, headers, body, decompress=True) as up:
@@ -338,32 +318,13 @@ class GuardedHandler:
                 up_headers = up.headers
                 content_type = up.content_type
         except UpstreamError as exc:
-            return await self._upstream_failed(rt, exc, rid, record, guard_headers)
+            return await self._upstream_failed(ex, exc)
         upstream_s = time.perf_counter() - up_started
-        return await self._guard_body(
-            rt,
-            policy,
-            info,
-            rid,
-            record,
-            up_status,
-            up_headers,
-            content_type,
-            payload,
-            guard_headers,
-            started,
-            upstream_s,
-        )
+        return await self._guard_body(ex, up_status, up_headers, content_type, payload, upstream_s)
 
-    async def _unreadable(
-        self,
-        rt: Runtime,
-        record: DecisionRecord,
-        rid: str,
-        guard_headers: dict[str, str],
-        why: str,
-    ) -> web.Response:
+    async def _unreadable(self, ex: Exchange, why: str) -> web.Response:
         """A 200 answer the proxy cannot inspect never reaches the client unchecked."""
+        rt, record, rid, guard_headers = ex.rt, ex.record, ex.rid, ex.guard_headers
         record.outcome = "upstream_error"
         record.error = why
         rt.metrics.upstream_errors.labels(self.route, "protocol").inc()
@@ -372,20 +333,16 @@ class GuardedHandler:
 
     async def _guard_body(
         self,
-        rt: Runtime,
-        policy: Policy,
-        info: RequestInfo,
-        rid: str,
-        record: DecisionRecord,
+        ex: Exchange,
         up_status: int,
         up_headers: Any,
         content_type: str,
         payload: bytes,
-        guard_headers: dict[str, str],
-        started: float,
         upstream_s: float,
     ) -> web.Response:
         """Check a complete upstream answer and respond with the delivered version."""
+        rt, policy, info, rid, record = ex.rt, ex.policy, ex.info, ex.rid, ex.record
+        guard_headers, started = ex.guard_headers, ex.started
         record.upstream_status = up_status
         if up_status != 200:
             # errors pass through in the provider's shape, still recorded
@@ -398,10 +355,7 @@ class GuardedHandler:
             return web.Response(status=up_status, body=payload, headers=out_headers)
         if not is_json(content_type):
             return await self._unreadable(
-                rt,
-                record,
-                rid,
-                guard_headers,
+                ex,
                 f"upstream answered 200 with content type {content_type!r}, which guardproxy "
                 "cannot inspect; expected application/json",
             )
@@ -411,10 +365,7 @@ class GuardedHandler:
             data = None
         if not isinstance(data, dict):
             return await self._unreadable(
-                rt,
-                record,
-                rid,
-                guard_headers,
+                ex,
                 "upstream answered 200 with a body that is not a JSON object",
             )
         texts = self.provider.output_texts(data)
@@ -444,20 +395,15 @@ class GuardedHandler:
         out_headers["Content-Type"] = "application/json"
         return web.Response(status=up_status, body=jsonutil.dumps(data), headers=out_headers)
 
-    async def _stream(
-        self,
-        request: web.Request,
-        rt: Runtime,
-        policy: Policy,
-        info: RequestInfo,
-        rid: str,
-        record: DecisionRecord,
-        url: str,
-        headers: Any,
-        body: bytes,
-        guard_headers: dict[str, str],
-        started: float,
-    ) -> web.StreamResponse:
+    async def _stream(self, request: web.Request, ex: Exchange) -> web.StreamResponse:
+        rt, policy, info, rid, record = ex.rt, ex.policy, ex.info, ex.rid, ex.record
+        url, headers, body, guard_headers, started = (
+            ex.url,
+            ex.headers,
+            ex.body,
+            ex.guard_headers,
+            ex.started,
+        )
         m = rt.metrics
         make_ctx = _ctx_factory("output", rid, info)
 
@@ -476,17 +422,11 @@ class GuardedHandler:
                     # either way the whole body is checked like a non-streamed answer
                     payload = await rt.upstream.read_body(up, rt.settings.max_response_bytes)
                     return await self._guard_body(
-                        rt,
-                        policy,
-                        info,
-                        rid,
-                        record,
+                        ex,
                         up.status,
                         up.headers,
                         up.content_type,
                         payload,
-                        guard_headers,
-                        started,
                         time.perf_counter() - up_started,
                     )
                 out_headers = response_headers(up.headers, body_rewritten=True)
@@ -497,7 +437,7 @@ class GuardedHandler:
                 await resp.prepare(request)
                 await self._relay(rt, up, resp, translator, record, started, up_started)
         except UpstreamError as exc:
-            return await self._upstream_failed(rt, exc, rid, record, guard_headers)
+            return await self._upstream_failed(ex, exc)
         m.upstream_seconds.labels(self.route, "true").observe(record.latency.get("upstream", 0.0))
         return resp
 

@@ -226,10 +226,10 @@ async def passthrough(request: web.Request) -> web.StreamResponse:
                 record.outcome = "upstream_error"
                 record.error = str(exc)
                 rt.metrics.upstream_errors.labels(route, "protocol").inc()
-                if request.transport is not None:
-                    request.transport.close()
                 record.latency = {"total": time.perf_counter() - started}
                 await write_audit(rt, record)
+                if request.transport is not None:
+                    request.transport.close()
                 return resp
             record.latency = {"total": time.perf_counter() - started}
             await write_audit(rt, record)
