@@ -130,6 +130,7 @@ class ProcessOffloader:
         language: str = "en",
         max_text_chars: int = 200_000,
         start_timeout: float = DEFAULT_START_TIMEOUT,
+        hang_timeout_s: float = 60.0,
     ) -> None:
         if workers < 1:
             raise ConfigError(f"the NLP worker pool needs at least 1 worker, got {workers}")
@@ -138,6 +139,9 @@ class ProcessOffloader:
         self.language = language
         self.max_text_chars = max_text_chars
         self.start_timeout = start_timeout
+        self.hang_timeout_s = hang_timeout_s
+        """A call still running this long is taken as hung and its workers are replaced."""
+        self._in_flight: dict[Future[Any], float] = {}
         self.ready = False
         self.restarts = 0
         self.worker_pids: frozenset[int] = frozenset()
@@ -171,6 +175,13 @@ class ProcessOffloader:
                     f"input of {len(arg)} characters is over the worker limit of "
                     f"{self.max_text_chars}"
                 )
+        if self._hung():
+            # a check's timeout cannot stop work inside a worker; replacing the workers can
+            logger.warning(
+                "an NLP worker call has run for over %gs; replacing the workers",
+                self.hang_timeout_s,
+            )
+            await self.restart()
         executor = self._executor
         if executor is None or self._closed:
             raise CheckError("the NLP worker pool is not running")
@@ -191,6 +202,9 @@ class ProcessOffloader:
         self.worker_pids_seen.add(pid)
         return result
 
+    def _forget(self, future: Future[Any]) -> None:
+        self._in_flight.pop(future, None)
+
     async def restart(self) -> None:
         """Replace every worker, for instance after one hung past a timeout."""
         executor = self._executor
@@ -208,11 +222,21 @@ class ProcessOffloader:
 
     # -- internals --
 
+    def _hung(self) -> bool:
+        now = time.monotonic()
+        return any(
+            f.running() and now - since > self.hang_timeout_s
+            for f, since in list(self._in_flight.items())
+        )
+
     async def _submit(
         self, executor: Executor, fn: Callable[..., Any], args: tuple[Any, ...]
     ) -> tuple[int, Any]:
-        loop = asyncio.get_running_loop()
-        pid, result = await loop.run_in_executor(executor, _call_with_pid, fn, args)
+        # the concurrent future outlives a cancelled caller, so hung work stays visible
+        future = executor.submit(_call_with_pid, fn, args)
+        self._in_flight[future] = time.monotonic()
+        future.add_done_callback(self._forget)
+        pid, result = await asyncio.wrap_future(future)
         return int(pid), result
 
     async def _spawn(self) -> None:

@@ -132,3 +132,27 @@ async def test_inline_offloader_loads_on_first_use() -> None:
         await offloader.close()
 
     assert _values(detections) == EXPECTED
+
+
+def _nap(seconds: float) -> float:
+    """Stands in for an analysis that never finishes (runs in a worker)."""
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+async def test_a_hung_worker_is_replaced() -> None:
+    pool = ProcessOffloader(1, hang_timeout_s=0.5)
+    await pool.start()
+    try:
+        first_pids = set(pool.worker_pids)
+        with pytest.raises(TimeoutError):
+            # the caller gives up, the worker keeps sleeping: a check timeout cannot stop it
+            await asyncio.wait_for(pool.run(_nap, 60.0), timeout=0.3)
+        await asyncio.sleep(0.5)
+        assert await asyncio.wait_for(pool.run(_nap, 0.0), timeout=30) == 0.0
+        assert pool.restarts == 1
+        assert first_pids.isdisjoint(pool.worker_pids)
+    finally:
+        await pool.close()
