@@ -76,15 +76,16 @@ scripts without spaces (Japanese, Chinese)."""
 
 
 def _word_cut(text: str, limit: int) -> int:
-    """The largest cut <= limit that falls after a break; limit itself when there is none
-    within reach, so that text without spaces still streams and the held tail stays bounded.
+    """The largest cut <= limit that falls after a break (space, sentence or clause end).
+
+    Only text with no break at all before the limit is cut at the limit itself, so that
+    it still streams and the held tail stays bounded; a token is never split otherwise.
     """
     if limit >= len(text):
         return len(text)
     if limit <= 0:
         return 0
-    floor = max(0, limit - 64)
-    for i in range(limit, floor, -1):
+    for i in range(limit, 0, -1):
         if text[i - 1] in _BREAKS:
             return i
     return limit

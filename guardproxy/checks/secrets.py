@@ -14,8 +14,8 @@ the BEGIN line to the end of the window, so the stream guard holds the whole blo
 (it moves its cut to the start of any redaction that straddles it) until the END line
 arrives; at the end of a stream an unterminated block is covered through the end of the
 text. Every other kind is either a single whitespace-free token, which the guard never
-splits (it cuts only after whitespace), or a short context-plus-value construct that fits
-in `lookahead_chars`.
+splits (it cuts only after whitespace), or a short context-plus-value construct that
+`lookahead_chars` covers (see its note below for the limit).
 """
 
 from __future__ import annotations
@@ -73,14 +73,16 @@ _TIER: dict[str, int] = {kind: 3 for kind in KINDS} | {
     HIGH_ENTROPY_TOKEN: 1,
 }
 
-# The longest construct that is not a single whitespace-free token: a quoted password of
-# up to _MAX_PASSWORD_CHARS after its key, or an AWS secret with its context word
-# _AWS_CONTEXT_CHARS away. Whitespace-free tokens (JWTs, URLs, keys) of any length are held
-# whole anyway, and a PEM block is covered by a finding (see the module docstring).
+# The holdback this check asks of a stream. Whitespace-free tokens (JWTs, URLs, keys) of
+# any length are held whole anyway, and a PEM block is covered by a finding (see the module
+# docstring); what needs the lookahead is a password with spaces inside its quotes, or an
+# AWS secret whose context word comes after it. 96 characters cover passwords up to about
+# 80 characters and the AWS context window, and keep the first streamed byte early; a
+# longer quoted password cut by a window can lose its first words to the client.
 _MAX_PASSWORD_CHARS = 128
 _MAX_KEY_CHARS = 48  # around "password" in a key name; bounded so no text costs n²
 _AWS_CONTEXT_CHARS = 48
-_LOOKAHEAD_CHARS = 256
+_LOOKAHEAD_CHARS = 96
 
 _GENERIC_SCORE_LOW = 0.6
 _GENERIC_SCORE_HIGH = 0.8

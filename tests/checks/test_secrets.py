@@ -318,6 +318,24 @@ async def test_streamed_key_block_is_never_released_in_part(chunk_size: int) -> 
     assert guard.verdict().action is Action.REDACT
 
 
+@pytest.mark.parametrize("chunk_size", [1, 5, 13])
+async def test_streamed_quoted_password_with_spaces_is_never_released_in_part(
+    chunk_size: int,
+) -> None:
+    password = "correct horse battery staple and a long tail of words to remember"
+    text = f'Use these settings: {{"user": "ops", "password": "{password}"}} and restart.'
+    guard = StreamGuard(
+        secrets_policy(), lambda partial: CheckContext("output", "req-stream", partial=partial)
+    )
+    out = []
+    for i in range(0, len(text), chunk_size):
+        out.append((await guard.feed(text[i : i + chunk_size])).text)
+    out.append((await guard.finish()).text)
+    delivered = "".join(out)
+    assert "horse" not in delivered and "remember" not in delivered
+    assert "<SECRET:PASSWORD_ASSIGNMENT>" in delivered
+
+
 async def test_allow_list_values_are_never_flagged() -> None:
     text = f"Example key {STRIPE_TEST}, real key {STRIPE_LIVE}, password=Hunter2!"
 
@@ -405,8 +423,8 @@ def test_declares_streaming_capabilities() -> None:
     assert not SecretsCheck.needs_full_text
     assert not SecretsCheck.uses_offloader
     assert SecretsCheck.default_action == "redact"
-    # a quoted password of up to 128 characters after its key, with room to spare
-    assert check.lookahead_chars == 256
+    # enough for a quoted password with spaces of about 80 characters; tokens need none
+    assert check.lookahead_chars == 96
 
 
 def test_default_options() -> None:
