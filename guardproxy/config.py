@@ -42,6 +42,11 @@ class Settings(BaseModel):
     audit_dir: Path = Field(Path("guardproxy-audit"), description="Where audit JSONL files go.")
     audit_fsync: Literal["always", "interval", "never"] = "interval"
     audit_max_file_bytes: int = Field(64 * 1024 * 1024, ge=4096)
+    audit_on_error: Literal["fail_closed", "fail_open"] = Field(
+        "fail_closed",
+        description="When a decision cannot be written: fail_closed answers 503 (or ends a "
+        "stream with an error) so nothing undocumented is delivered; fail_open delivers.",
+    )
     audit_key_file: Path | None = Field(
         None, description="HMAC key for values in audit records; default <audit_dir>/hmac.key."
     )

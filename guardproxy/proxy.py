@@ -143,6 +143,17 @@ def observe_verdict(rt: Runtime, verdict: Verdict, direction: str) -> None:
         m.check_errors.labels(check_id, outcome).inc()
 
 
+AUDIT_UNAVAILABLE = (
+    "the decision could not be written to the audit log, so the answer is withheld "
+    "(server setting audit_on_error=fail_closed)"
+)
+
+
+def audit_refuses(rt: Runtime, stored: dict[str, Any] | None) -> bool:
+    """A decision that could not be recorded must not be delivered (fail_closed)."""
+    return stored is None and rt.settings.audit_on_error == "fail_closed"
+
+
 async def write_audit(rt: Runtime, record: DecisionRecord) -> dict[str, Any] | None:
     """Append the decision to the audit log; the stored record, or None if it failed."""
     try:
@@ -383,6 +394,10 @@ class GuardedHandler:
         total = time.perf_counter() - started
         record.latency = {"upstream": upstream_s, "total": total, "overhead": total - upstream_s}
         stored = await write_audit(rt, record)
+        if audit_refuses(rt, stored):
+            return error_response(
+                self.provider, 503, AUDIT_UNAVAILABLE, "audit_unavailable", rid, guard_headers
+            )
         rt.metrics.upstream_seconds.labels(self.route, "false").observe(upstream_s)
         rt.metrics.overhead_seconds.labels(self.route, "false").observe(total - upstream_s)
         out_headers = response_headers(up_headers, body_rewritten=True)
@@ -554,7 +569,10 @@ class GuardedHandler:
             await asyncio.shield(self._finish_record(rt, translator, record, started))
             raise
         record.latency["upstream"] = time.perf_counter() - up_started
-        await self._finish_record(rt, translator, record, started)
+        stored = await self._finish_record(rt, translator, record, started)
+        if audit_refuses(rt, stored):
+            # the text already sent cannot be recalled; the stream ends in an error instead
+            tail = [translator.error_event(AUDIT_UNAVAILABLE, "audit_unavailable")]
         if not client_gone:
             try:
                 if tail:
@@ -573,7 +591,7 @@ class GuardedHandler:
 
     async def _finish_record(
         self, rt: Runtime, translator: Any, record: DecisionRecord, started: float
-    ) -> None:
+    ) -> dict[str, Any] | None:
         held = 0.0
         for key, guard in translator.guards.items():
             verdict = guard.verdict()
@@ -587,4 +605,4 @@ class GuardedHandler:
         record.latency["checks"] = held
         # for a stream, what the proxy adds is the time text waited for its checks
         rt.metrics.overhead_seconds.labels(self.route, "true").observe(held)
-        await write_audit(rt, record)
+        return await write_audit(rt, record)

@@ -11,6 +11,7 @@ import os
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,10 @@ from guardproxy.pipeline import evaluate
 from guardproxy.provenance import jwks, load_keyring, verify_manifest
 from guardproxy.proxy import (
     ANTHROPIC,
+    AUDIT_UNAVAILABLE,
     OPENAI,
     GuardedHandler,
+    audit_refuses,
     error_response,
     observe_verdict,
     parse_json,
@@ -208,6 +211,18 @@ async def passthrough(request: web.Request) -> web.StreamResponse:
             request.method, target.url, headers, body, decompress=False
         ) as up:
             status = record.upstream_status = up.status
+            # the decision (relay this answer unchanged) is recorded before any of it is sent
+            record.latency = {"total": time.perf_counter() - started}
+            if audit_refuses(rt, await write_audit(rt, record)):
+                status = 503
+                return error_response(
+                    provider_for_path(path),
+                    503,
+                    AUDIT_UNAVAILABLE,
+                    "audit_unavailable",
+                    rid,
+                    guard_headers,
+                )
             out_headers = response_headers(up.headers, body_rewritten=False)
             out_headers.update(guard_headers)
             resp = web.StreamResponse(status=up.status, headers=out_headers)
@@ -221,18 +236,20 @@ async def passthrough(request: web.Request) -> web.StreamResponse:
                         break
                     await resp.write(chunk)
             except UpstreamError as exc:
-                # the response is under way: cut the connection so the client sees a broken
-                # body instead of waiting or taking a truncated one for complete
-                record.outcome = "upstream_error"
-                record.error = str(exc)
+                # the response is under way: record the failure (same request id), then cut
+                # the connection so the client sees a broken body, not a complete-looking one
                 rt.metrics.upstream_errors.labels(route, "protocol").inc()
-                record.latency = {"total": time.perf_counter() - started}
-                await write_audit(rt, record)
+                failed = replace(
+                    record,
+                    id=new_decision_id(),
+                    outcome="upstream_error",
+                    error=str(exc),
+                    latency={"total": time.perf_counter() - started},
+                )
+                await write_audit(rt, failed)
                 if request.transport is not None:
                     request.transport.close()
                 return resp
-            record.latency = {"total": time.perf_counter() - started}
-            await write_audit(rt, record)
             await resp.write_eof()
             return resp
     except UpstreamError as exc:
@@ -303,7 +320,10 @@ async def analyze(request: web.Request) -> web.Response:
         record.add("0", text, verdict, rt.hmac_key)
     else:
         record.add_input("0", text, verdict, rt.hmac_key)
-    await write_audit(rt, record)
+    if audit_refuses(rt, await write_audit(rt, record)):
+        return error_response(
+            OPENAI, 503, AUDIT_UNAVAILABLE, "audit_unavailable", request_id(request)
+        )
     scores = {entry.id: 0.0 for entry in entries}
     scores.update({k: round(v, 4) for k, v in verdict.scores.items()})
     return _json(
