@@ -1,4 +1,4 @@
-"""Command line: serve, demo, mock-upstream, policy check/test, audit verify.
+"""Command line: serve, demo, mock-upstream, policy check/test, audit, provenance verify.
 
 Exit codes: 0 ok, 1 invalid or tampered (a policy, a fixture, an audit log), 2 usage or
 configuration error, reported as one clear line.
@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import socket
 import sys
@@ -90,6 +91,43 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="public keys (JSON from /guard/provenance/keys, or PEM) for checkpoint signatures",
     )
+    period = _Parser(add_help=False)
+    period.add_argument(
+        "--since", help="from this time on (ISO 8601, or an age such as 30m, 24h, 7d)"
+    )
+    period.add_argument("--until", help="before this time (ISO 8601, or an age)")
+    aquery = audit_sub.add_parser(
+        "query",
+        parents=[period],
+        help="list the decision records that match filters",
+        description="Decision records of every chain in DIR, oldest first. Filters combine "
+        "with AND; a comma-separated list matches any of its values.",
+    )
+    aquery.add_argument("dir", type=Path)
+    aquery.add_argument("--policy", help="policy name, or name@version")
+    aquery.add_argument("--action", help="action taken: allow, annotate, redact or block")
+    aquery.add_argument("--outcome", help="outcome, e.g. ok, blocked, upstream_error")
+    aquery.add_argument("--check", help="has a finding from this check (pii, secrets, ...)")
+    aquery.add_argument("--category", help="has a finding of this category (EMAIL_ADDRESS, ...)")
+    aquery.add_argument("--model", help="model, glob pattern (gpt-4o*)")
+    aquery.add_argument("--route", help="route, glob pattern")
+    aquery.add_argument("--limit", type=int, help="stop after N records")
+    aquery.add_argument(
+        "--format",
+        choices=["jsonl", "table"],
+        default="jsonl",
+        help="one JSON record per line (default) or a compact table",
+    )
+    areport = audit_sub.add_parser(
+        "report",
+        parents=[period],
+        help="summarise a period as an HTML page and JSON",
+        description="Decisions by policy and action, findings over time, latency "
+        "percentiles and policy versions for a period, as a self-contained HTML page.",
+    )
+    areport.add_argument("dir", type=Path)
+    areport.add_argument("--out", type=Path, required=True, help="HTML file to write")
+    areport.add_argument("--json", type=Path, help="also write the summary as JSON here")
     return parser
 
 
@@ -323,6 +361,69 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
+def cmd_audit_query(args: argparse.Namespace) -> int:
+    from guardproxy.audit.query import Filters, format_jsonl, format_table, query, table_row
+
+    filters = Filters.parse(
+        since=args.since,
+        until=args.until,
+        policy=args.policy,
+        action=args.action,
+        outcome=args.outcome,
+        check=args.check,
+        category=args.category,
+        model=args.model,
+        route=args.route,
+    )
+    records = query(args.dir, filters, limit=args.limit)
+    try:
+        if args.format == "table":
+            for line in format_table(table_row(r) for r in records):
+                print(line)
+        else:
+            for record in records:
+                print(format_jsonl(record))
+        sys.stdout.flush()
+    except BrokenPipeError:  # piped into head and the like: stop quietly
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
+def cmd_audit_report(args: argparse.Namespace) -> int:
+    import json
+
+    from guardproxy.audit.query import Filters
+    from guardproxy.audit.report import render_html, report_directory
+
+    period = Filters.parse(since=args.since, until=args.until)
+    summary = report_directory(args.dir, since=period.since, until=period.until)
+    outputs = [(args.out, render_html(summary))]
+    if args.json is not None:
+        outputs.append((args.json, json.dumps(summary, indent=2, ensure_ascii=False) + "\n"))
+    for path, text in outputs:
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write {path}: {exc.strerror or type(exc).__name__}"
+            ) from None
+    rates = summary["rates"]
+    print(
+        f"{summary['decisions']} decisions ({rates['block']:.1%} blocked, "
+        f"{rates['redact']:.1%} redacted, {rates['annotate']:.1%} annotated), "
+        f"{summary['findings']['total']} findings; wrote {args.out}"
+        + (f" and {args.json}" if args.json is not None else "")
+    )
+    if summary["skipped_lines"]:
+        print(
+            f"note: {summary['skipped_lines']} unreadable or incomplete lines skipped; "
+            "run `guardproxy audit verify` on the directory",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
 def cmd_provenance_verify(args: argparse.Namespace) -> int:
     from guardproxy.provenance import verify_files
 
@@ -354,6 +455,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = (
                 cmd_policy_check(args) if args.policy_command == "check" else cmd_policy_test(args)
             )
+        elif args.command == "audit" and args.audit_command == "query":
+            code = cmd_audit_query(args)
+        elif args.command == "audit" and args.audit_command == "report":
+            code = cmd_audit_report(args)
         else:
             code = handlers[args.command](args)
     except ConfigError as exc:
