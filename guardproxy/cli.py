@@ -235,7 +235,7 @@ Try it (another terminal):
     -H 'Content-Type: application/json' -H 'Authorization: Bearer demo' \\
     -d '{{"model": "demo", "messages": [{{"role": "user", "content": "How do I reach support?"}}]}}'
 
-And with the official SDK (pip install openai):
+And with the official OpenAI SDK:
 
 .venv/bin/python - <<'PY'
 from openai import OpenAI
@@ -246,7 +246,6 @@ print(reply.choices[0].message.content)
 PY
 
 More:
-
 
   curl -s http://{host}:{port}/metrics | grep guardproxy_requests_total
   .venv/bin/guardproxy audit verify {audit_dir}
