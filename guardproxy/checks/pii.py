@@ -23,7 +23,7 @@ from guardproxy.checks.base import (
     Offloader,
 )
 from guardproxy.errors import CheckError, ConfigError
-from guardproxy.nlp.engine import SUPPORTED_ENTITIES, Detection, validate_entities
+from guardproxy.nlp.engine import NER_ENTITIES, SUPPORTED_ENTITIES, Detection, validate_entities
 from guardproxy.nlp.pool import analyze_text
 
 logger = logging.getLogger(__name__)
@@ -201,8 +201,17 @@ def hash_value(entity: str, value: str, key: bytes) -> str:
 
 
 def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
-    """Keep non-overlapping detections: the higher score wins, then the longer span."""
-    ranked = sorted(detections, key=lambda d: (-d[3], -(d[2] - d[1]), d[1], d[0]))
+    """Keep non-overlapping detections.
+
+    A pattern entity (its format, and often a checksum, was verified) beats an NER guess on
+    the same characters: spaCy scores every guess 0.85, which would otherwise turn IP
+    addresses into PERSON and phone numbers into DATE_TIME. Then the higher score wins,
+    then the longer span.
+    """
+    ranked = sorted(
+        detections,
+        key=lambda d: (d[0] in NER_ENTITIES, -d[3], -(d[2] - d[1]), d[1], d[0]),
+    )
     kept: list[Detection] = []
     for candidate in ranked:
         _, start, end, _ = candidate
