@@ -42,6 +42,9 @@ class Settings(BaseModel):
     audit_dir: Path = Field(Path("guardproxy-audit"), description="Where audit JSONL files go.")
     audit_fsync: Literal["always", "interval", "never"] = "interval"
     audit_max_file_bytes: int = Field(64 * 1024 * 1024, ge=4096)
+    audit_max_file_age_s: float | None = Field(
+        86_400.0, gt=0, description="Start a new audit file after this long (None: size only)."
+    )
     audit_on_error: Literal["fail_closed", "fail_open"] = Field(
         "fail_closed",
         description="When a decision cannot be written: fail_closed answers 503 (or ends a "

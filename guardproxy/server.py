@@ -561,6 +561,7 @@ def create_app(
             settings.audit_dir,
             chain_id=_chain_id(),
             max_file_bytes=settings.audit_max_file_bytes,
+            max_file_age_s=settings.audit_max_file_age_s,
             fsync=settings.audit_fsync,
             # signed checkpoints make a cut-off tail of the chain detectable
             checkpoint_signer=keyring.active.private.sign,

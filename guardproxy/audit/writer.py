@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import sys
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -90,6 +91,7 @@ class AuditWriter:
         *,
         chain_id: str,
         max_file_bytes: int = 64 * 1024 * 1024,
+        max_file_age_s: float | None = None,
         fsync: FsyncMode = "interval",
         fsync_interval_s: float = 1.0,
         index_size: int = 10_000,
@@ -119,6 +121,10 @@ class AuditWriter:
             raise ValueError(f"checkpoint_interval_s must be positive, got {checkpoint_interval_s}")
         self._directory = Path(directory)
         self._max_file_bytes = max_file_bytes
+        if max_file_age_s is not None and not max_file_age_s > 0:
+            raise ValueError(f"max_file_age_s must be positive, got {max_file_age_s}")
+        self._max_file_age_s = max_file_age_s
+        self._file_opened_at = time.monotonic()
         self._fsync_mode: FsyncMode = fsync
         self._fsync_interval_s = fsync_interval_s
         self._index_size = index_size
@@ -431,6 +437,7 @@ class AuditWriter:
             raise
         old_file, self._file = self._file, new_file
         self._path, self._number, self._size = path, number, size
+        self._file_opened_at = time.monotonic()
         self._dirty = False
         if old_file is not None:
             with contextlib.suppress(OSError):
@@ -465,7 +472,13 @@ class AuditWriter:
         try:
             if self._damaged or self._file is None:
                 self._restore_tail()
-            if self._size > 0 and self._size + len(line) > self._max_file_bytes:
+            if self._size > 0 and (
+                self._size + len(line) > self._max_file_bytes
+                or (
+                    self._max_file_age_s is not None
+                    and time.monotonic() - self._file_opened_at > self._max_file_age_s
+                )
+            ):
                 self._rotate()
         except OSError as exc:
             self.write_errors += 1

@@ -465,3 +465,19 @@ async def test_start_creates_the_directory(tmp_path: Path) -> None:
 def test_bad_settings_are_rejected(tmp_path: Path, kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         AuditWriter(tmp_path, **kwargs)
+
+
+async def test_files_rotate_by_age_and_stay_linked(tmp_path: Path) -> None:
+    from guardproxy.audit.verify import verify_directory
+
+    writer = AuditWriter(tmp_path, chain_id="age", max_file_age_s=0.05, fsync="never")
+    await writer.start()
+    await writer.append({"id": "a1"})
+    await writer.append({"id": "a2"})
+    await asyncio.sleep(0.1)
+    await writer.append({"id": "a3"})
+    await writer.close()
+    files = sorted(p.name for p in tmp_path.glob("audit-age-*.jsonl"))  # noqa: ASYNC240
+    assert files == ["audit-age-000001.jsonl", "audit-age-000002.jsonl"]
+    report = verify_directory(tmp_path)
+    assert report.ok and report.records == 3 and report.files == 2
