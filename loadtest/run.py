@@ -222,7 +222,7 @@ class Service:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(5)
-        # leftovers of this session only (pool workers, a forkserver), if any survived
+        # leftovers of this run only (pool workers, a forkserver), if any survived
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
 
