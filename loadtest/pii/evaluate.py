@@ -1,7 +1,7 @@
 """Accuracy of guardproxy's PII analysis and of stock presidio on a frozen split.
 
-    /work/.venv/bin/python -m loadtest.pii.evaluate --split heldout
-    /work/.venv/bin/python -m loadtest.pii.evaluate --split dev --limit 500 --errors 5
+    .venv/bin/python -m loadtest.pii.evaluate --split heldout
+    .venv/bin/python -m loadtest.pii.evaluate --split dev --limit 500 --errors 5
 
 Entity types and minimum scores come from the `pii` check of policies/default.yaml
 (`--entities` overrides the types). Both engines run in this process, one text at a

@@ -17,8 +17,8 @@ in this module; nothing in guardproxy reads them.
 
 Regenerate the frozen files (deterministic for a given seed):
 
-    /work/.venv/bin/python -m loadtest.pii.generate            # writes loadtest/pii/data/
-    /work/.venv/bin/python -m loadtest.pii.generate --check    # fails if they differ
+    .venv/bin/python -m loadtest.pii.generate            # writes loadtest/pii/data/
+    .venv/bin/python -m loadtest.pii.generate --check    # fails if they differ
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Latency and throughput of guardproxy's PII analysis and of stock presidio, side by side.
 
-    /work/.venv/bin/python -m loadtest.pii.speed            # about 1.5 minutes on 2 cores
-    /work/.venv/bin/python -m loadtest.pii.speed --quick    # a smoke run
+    .venv/bin/python -m loadtest.pii.speed            # about 1.5 minutes on 2 cores
+    .venv/bin/python -m loadtest.pii.speed --quick    # a smoke run
 
 Each engine gets its own ProcessPoolExecutor of 2 spawned workers that load the spaCy
 pipeline in the initializer. Both pools start before anything is measured and stay up
