@@ -10,7 +10,8 @@ import hashlib
 import hmac
 import logging
 import os
-from typing import Literal
+import re
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -49,8 +50,53 @@ DEFAULT_ENTITY_MIN_SCORES: dict[str, float] = {"PHONE_NUMBER": 0.4}
 _HASH_HEX_CHARS = 12
 
 
+_CUSTOM_ENTITY_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
+
+
+def _custom_entity(value: str) -> str:
+    name = value.strip().upper()
+    if not _CUSTOM_ENTITY_RE.match(name):
+        raise ValueError(f"entity name {value!r} must be UPPER_SNAKE_CASE letters, digits and '_'")
+    return name
+
+
+class PatternSpec(CheckOptions):
+    """A pattern recognizer declared in the policy, e.g. an employee id format."""
+
+    entity: str = Field(description="Entity type the pattern reports, e.g. EMPLOYEE_ID.")
+    regex: str = Field(min_length=1, description="Python regular expression.")
+    score: float = Field(0.8, ge=0.0, le=1.0, description="Score of a match before context.")
+    context: tuple[str, ...] = Field(
+        (), description="Words that raise the score when they stand near a match."
+    )
+
+    @field_validator("entity")
+    @classmethod
+    def _entity_name(cls, value: str) -> str:
+        return _custom_entity(value)
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from None
+        return value
+
+
 class PiiOptions(CheckOptions):
     """Options of the `pii` check."""
+
+    patterns: tuple[PatternSpec, ...] = Field(
+        default=(),
+        description="Extra pattern recognizers; their entities are reported like built-in ones.",
+    )
+    deny_lists: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Entity type -> exact terms always reported (whole words, any case), "
+        "e.g. internal project code names.",
+    )
 
     entities: tuple[str, ...] = Field(
         default=DEFAULT_ENTITIES,
@@ -137,6 +183,26 @@ class PiiOptions(CheckOptions):
             return validate_entities(value)
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
+
+    @field_validator("deny_lists")
+    @classmethod
+    def _deny_lists_shape(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for entity, terms in value.items():
+            terms = tuple(t for t in terms if t.strip())
+            if not terms:
+                raise ValueError(f"deny list {entity!r} holds no terms")
+            out[_custom_entity(entity)] = terms
+        return out
+
+    @property
+    def custom_recognizers(self) -> tuple[tuple[Any, ...], ...]:
+        """The declared recognizers as plain tuples the worker processes can cache on."""
+        specs: list[tuple[Any, ...]] = [
+            ("pattern", p.entity, p.regex, p.score, p.context) for p in self.patterns
+        ]
+        specs += [("deny", entity, terms) for entity, terms in sorted(self.deny_lists.items())]
+        return tuple(specs)
 
     @field_validator("entity_min_scores", mode="before")
     @classmethod
@@ -235,6 +301,8 @@ class PiiCheck(Check[PiiOptions]):
         super().__init__(options)
         self._allowed = frozenset(value.strip().casefold() for value in options.allow_list)
         self._analysis_threshold = options.analysis_threshold()
+        custom = [spec[1] for spec in options.custom_recognizers]
+        self._entities = tuple(dict.fromkeys((*options.entities, *custom)))
         self._offloader: Offloader | None = None
         self._hash_key: bytes | None = None
 
@@ -265,7 +333,12 @@ class PiiCheck(Check[PiiOptions]):
             return CheckResult()
         try:
             _pid, detections = await self._offloader.run(
-                analyze_text, text, self.options.entities, self._analysis_threshold, "en"
+                analyze_text,
+                text,
+                self._entities,
+                self._analysis_threshold,
+                "en",
+                self.options.custom_recognizers,
             )
         except CheckError:
             raise

@@ -225,3 +225,33 @@ def analyze(
     ]
     detections.sort(key=lambda d: (d[1], d[2], d[0]))
     return detections
+
+
+def add_custom_recognizers(
+    analyzer: AnalyzerEngine, custom: Sequence[tuple[Any, ...]], *, language: str = "en"
+) -> None:
+    """Add a policy's own recognizers: ("pattern", entity, regex, score, context words) and
+    ("deny", entity, terms). Deny-list terms match as whole words in any case."""
+    from presidio_analyzer import Pattern, PatternRecognizer
+
+    for spec in custom:
+        kind, entity = spec[0], spec[1]
+        if kind == "pattern":
+            _, _, regex, score, context = spec
+            recognizer = PatternRecognizer(
+                supported_entity=entity,
+                name=f"policy_pattern_{entity.lower()}",
+                patterns=[Pattern(name=entity.lower(), regex=regex, score=score)],
+                context=list(context),
+                supported_language=language,
+            )
+        elif kind == "deny":
+            recognizer = PatternRecognizer(
+                supported_entity=entity,
+                name=f"policy_deny_{entity.lower()}",
+                deny_list=list(spec[2]),
+                supported_language=language,
+            )
+        else:
+            raise ConfigError(f"unknown custom recognizer kind {kind!r}")
+        analyzer.registry.add_recognizer(recognizer)

@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any
 from guardproxy.errors import CheckError, ConfigError
 from guardproxy.nlp.engine import (
     DEFAULT_MODEL,
+    SUPPORTED_ENTITIES,
     Detection,
+    add_custom_recognizers,
     analyze,
     build_analyzer,
     build_nlp_engine,
@@ -54,7 +56,9 @@ class _WorkerState:
     model_name: str
     language: str
     nlp_engine: NlpEngine
-    analyzers: dict[frozenset[str], AnalyzerEngine] = field(default_factory=dict)
+    analyzers: dict[tuple[frozenset[str], tuple[tuple[Any, ...], ...]], AnalyzerEngine] = field(
+        default_factory=dict
+    )
 
 
 _state: _WorkerState | None = None
@@ -81,26 +85,38 @@ def _init_worker(model_name: str, language: str, ready: Queue[tuple[int, str | N
     ready.put((os.getpid(), None))
 
 
-def _analyzer_for(entities: tuple[str, ...], language: str) -> AnalyzerEngine:
+def _analyzer_for(
+    entities: tuple[str, ...], language: str, custom: tuple[tuple[Any, ...], ...] = ()
+) -> AnalyzerEngine:
     if _state is None:
         raise RuntimeError("NLP models are not loaded in this process")
     if language != _state.language:
         raise CheckError(f"language {language!r} is not loaded (loaded: {_state.language!r})")
-    key = frozenset(entities)
+    key = (frozenset(entities), custom)
     analyzer = _state.analyzers.get(key)
     if analyzer is None:
+        builtin = tuple(e for e in entities if e in SUPPORTED_ENTITIES)
         analyzer = build_analyzer(
-            _state.model_name, entities=entities, language=language, nlp_engine=_state.nlp_engine
+            _state.model_name, entities=builtin, language=language, nlp_engine=_state.nlp_engine
         )
+        add_custom_recognizers(analyzer, custom, language=language)
         _state.analyzers[key] = analyzer
     return analyzer
 
 
 def analyze_text(
-    text: str, entities: tuple[str, ...], min_score: float, language: str
+    text: str,
+    entities: tuple[str, ...],
+    min_score: float,
+    language: str,
+    custom: tuple[tuple[Any, ...], ...] = (),
 ) -> tuple[int, list[Detection]]:
-    """Worker entry point: (this process's pid, detections in text)."""
-    analyzer = _analyzer_for(entities, language)
+    """Worker entry point: (this process's pid, detections in text).
+
+    ``custom`` declares the policy's own pattern recognizers and deny lists (see
+    ``engine.add_custom_recognizers``); each distinct set gets its own cached analyzer.
+    """
+    analyzer = _analyzer_for(entities, language, custom)
     return os.getpid(), analyze(analyzer, text, entities, min_score, language=language)
 
 
