@@ -21,7 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from guardproxy import jsonutil
 from guardproxy.audit.keys import load_hmac_key
 from guardproxy.audit.writer import AuditWriter
-from guardproxy.checks.base import CheckContext, Offloader, Source
+from guardproxy.checks.base import CheckContext, Offloader
 from guardproxy.checks.registry import CheckRegistry
 from guardproxy.config import Settings
 from guardproxy.decisions import DecisionRecord, new_decision_id
@@ -30,6 +30,7 @@ from guardproxy.manifests import manifest_for, scan_for_text, unit_for
 from guardproxy.metrics import Metrics
 from guardproxy.pipeline import evaluate
 from guardproxy.provenance import jwks, load_keyring, verify_manifest
+from guardproxy.providers.base import parse_sources
 from guardproxy.proxy import (
     ANTHROPIC,
     AUDIT_UNAVAILABLE,
@@ -81,6 +82,10 @@ def _json(data: Any, status: int = 200, **kw: Any) -> web.Response:
     return web.Response(
         body=jsonutil.dumps(data), status=status, content_type="application/json", **kw
     )
+
+
+def _not_found(message: str) -> web.Response:
+    return _json({"error": {"message": message, "code": "not_found"}}, 404)
 
 
 @web.middleware
@@ -277,16 +282,7 @@ async def analyze(request: web.Request) -> web.Response:
     context = body.get("context") or []
     if not isinstance(context, list) or not all(isinstance(c, str) for c in context):
         raise BadRequest(400, "field 'context' must be a list of strings")
-    raw_sources = body.get("sources") or []
-    if not isinstance(raw_sources, list):
-        raise BadRequest(400, "field 'sources' must be a list of {id, title, url, text}")
-    sources = []
-    for i, src in enumerate(raw_sources):
-        if not isinstance(src, dict) or not isinstance(src.get("text", ""), str):
-            raise BadRequest(400, f"sources[{i}] must be an object with a 'text' string")
-        sources.append(
-            Source(str(src.get("id", i + 1)), src.get("text", ""), src.get("title"), src.get("url"))
-        )
+    sources = parse_sources(body.get("sources") or [], "sources")
     name = body.get("policy")
     pset = rt.policy_set()
     if name is None:
@@ -300,7 +296,7 @@ async def analyze(request: web.Request) -> web.Response:
             )
         policy = found
     ctx = CheckContext(
-        direction=direction, request_id=rid, messages=tuple(context), sources=tuple(sources)
+        direction=direction, request_id=rid, messages=tuple(context), sources=sources
     )
     entries = policy.output_checks if direction == "output" else policy.input_checks
     verdict = await evaluate(policy, entries, text, ctx)
@@ -361,15 +357,7 @@ async def decision(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     found = await rt.audit.get(request.match_info["id"])
     if found is None:
-        return _json(
-            {
-                "error": {
-                    "message": "no decision with that id in this process's audit log",
-                    "code": "not_found",
-                }
-            },
-            404,
-        )
+        return _not_found("no decision with that id in this process's audit log")
     return _json(found)
 
 
@@ -378,15 +366,7 @@ async def decision_manifest(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     found = await rt.audit.get(request.match_info["id"])
     if found is None:
-        return _json(
-            {
-                "error": {
-                    "message": "no decision with that id in the audit log",
-                    "code": "not_found",
-                }
-            },
-            404,
-        )
+        return _not_found("no decision with that id in the audit log")
     choice = request.query.get("choice")
     manifest = manifest_for(found, rt.keyring.active, choice)
     if manifest is None:

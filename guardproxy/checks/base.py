@@ -115,6 +115,13 @@ class CheckOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def no_blank_items(values: tuple[str, ...], field: str) -> tuple[str, ...]:
+    """For options validators: a list of values (allow lists, terms) with no blank entry."""
+    if any(not item.strip() for item in values):
+        raise ValueError(f"{field} entries must not be blank")
+    return values
+
+
 class EmptyOptions(CheckOptions):
     """For checks that take no options."""
 

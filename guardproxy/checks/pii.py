@@ -22,6 +22,7 @@ from guardproxy.checks.base import (
     CheckResult,
     Finding,
     Offloader,
+    no_blank_items,
 )
 from guardproxy.errors import CheckError, ConfigError
 from guardproxy.nlp.engine import NER_ENTITIES, SUPPORTED_ENTITIES, Detection, validate_entities
@@ -241,9 +242,7 @@ class PiiOptions(CheckOptions):
     @field_validator("allow_list")
     @classmethod
     def _allow_list_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not item.strip() for item in value):
-            raise ValueError("allow_list entries must not be blank")
-        return value
+        return no_blank_items(value, "allow_list")
 
 
 def mask_value(value: str, *, mask_char: str, keep_last: int) -> str:

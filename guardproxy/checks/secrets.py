@@ -32,7 +32,14 @@ from typing import NamedTuple
 
 from pydantic import Field, field_validator, model_validator
 
-from guardproxy.checks.base import Check, CheckContext, CheckOptions, CheckResult, Finding
+from guardproxy.checks.base import (
+    Check,
+    CheckContext,
+    CheckOptions,
+    CheckResult,
+    Finding,
+    no_blank_items,
+)
 
 OPENAI_API_KEY = "OPENAI_API_KEY"
 ANTHROPIC_API_KEY = "ANTHROPIC_API_KEY"
@@ -181,9 +188,7 @@ class SecretsOptions(CheckOptions):
     @field_validator("allow_list")
     @classmethod
     def _allow_list_not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not item.strip() for item in value):
-            raise ValueError("allow_list entries must not be blank")
-        return value
+        return no_blank_items(value, "allow_list")
 
     @model_validator(mode="after")
     def _generic_agrees_with_kinds(self) -> SecretsOptions:

@@ -72,13 +72,17 @@ def parse_guard_object(body: Json) -> tuple[Source, ...]:
         return ()
     if not isinstance(obj, dict):
         raise BadRequest(400, "field 'guardproxy' must be an object like {\"sources\": [...]}")
-    raw_sources = obj.get("sources", [])
-    if not isinstance(raw_sources, list):
-        raise BadRequest(400, "field 'guardproxy.sources' must be a list")
+    return parse_sources(obj.get("sources", []), "guardproxy.sources")
+
+
+def parse_sources(raw: Any, where: str) -> tuple[Source, ...]:
+    """Sources given as [{id, title, url, text}] in a request body (`where` names the field)."""
+    if not isinstance(raw, list):
+        raise BadRequest(400, f"field '{where}' must be a list of {{id, title, url, text}}")
     sources = []
-    for i, item in enumerate(raw_sources):
+    for i, item in enumerate(raw):
         if not isinstance(item, dict) or not isinstance(item.get("text", ""), str):
-            raise BadRequest(400, f"guardproxy.sources[{i}] must be an object with a 'text' string")
+            raise BadRequest(400, f"{where}[{i}] must be an object with a 'text' string")
         sources.append(
             Source(
                 id=str(item.get("id", i + 1)),

@@ -218,8 +218,8 @@ class OpenAIStream(StreamTranslator):
                 changed = True
             if isinstance(content, str) and content:
                 step = await guard.feed(content, defer=self.defer_checks)
-                changed = True
                 if step.blocked:
+                    changed = True
                     self._done.add(key)
                     out_text = step.released
                     if out_text:
@@ -237,7 +237,11 @@ class OpenAIStream(StreamTranslator):
                         )
                     out.extend(self._block_events(index, step.block_message))
                     continue
-                delta["content"] = step.text
+                if step.text != content:
+                    # released unchanged (passthrough mode, clean text): the upstream bytes
+                    # are relayed as they came, without re-encoding the chunk
+                    delta["content"] = step.text
+                    changed = True
             if delta.get("tool_calls") and guard.held_chars:
                 step = await guard.finish()
                 changed = True
