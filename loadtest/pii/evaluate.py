@@ -27,7 +27,8 @@ SCORING_RULE = (
     "predictions, R = found gold spans / gold spans, F1 = 2PR/(P+R); micro = counts "
     "summed over the scored types. Cov = share of gold characters inside a predicted "
     "span of the same type. Both engines get the policy's per-entity minimum scores "
-    "and guardproxy's overlap resolution (higher score, then longer span, wins)."
+    "and guardproxy's overlap resolution (a verified pattern entity beats an NER guess "
+    "on the same characters, then the higher score, then the longer span)."
 )
 
 
