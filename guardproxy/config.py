@@ -79,6 +79,21 @@ class Settings(BaseModel):
     watch_policies: bool = Field(True, description="Reload policies when their files change.")
     watch_interval_s: float = Field(2.0, gt=0)
     shutdown_grace_s: float = Field(30.0, ge=0, description="Time to drain in-flight requests.")
+    max_in_flight: int = Field(
+        0,
+        ge=0,
+        description="Proxied requests (streams included) one worker handles at once; "
+        "0 = unlimited.",
+    )
+    saturation: Literal["shed", "queue"] = Field(
+        "shed",
+        description="At max_in_flight: shed answers 503 with Retry-After at once; queue waits "
+        "up to queue_timeout_s for a slot, then answers 503.",
+    )
+    queue_timeout_s: float = Field(5.0, gt=0, description="Longest wait for a slot when queueing.")
+    retry_after_s: int = Field(
+        1, ge=1, description="Retry-After, in seconds, on a 503 at saturation."
+    )
     admin_token: SecretStr | None = Field(
         None, description="Bearer token for /guard/*; when unset, only loopback clients."
     )

@@ -160,6 +160,12 @@ class Metrics:
             ["route"],
             registry=registry,
         )
+        self.saturation_rejections = Counter(
+            p + "saturation_rejections_total",
+            "Proxied requests answered 503 at max_in_flight, by reason (shed, queue_timeout).",
+            ["reason"],
+            registry=registry,
+        )
         self.bad_requests = Counter(
             p + "bad_requests_total",
             "Requests rejected before reaching the upstream, by reason.",

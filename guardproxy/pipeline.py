@@ -167,6 +167,56 @@ def apply_redactions(text: str, redactions: Sequence[Finding]) -> str:
     return "".join(parts)
 
 
+def select_insertions(applied: Sequence[AppliedFinding]) -> list[Finding]:
+    """Enforced zero-length findings that carry text to insert (citation markers), in order.
+
+    They are annotations, not redactions: a check that marks a point in the text (after a
+    supported sentence) returns start == end and the text to put there as its replacement.
+    """
+    points = [
+        a.finding
+        for a in applied
+        if a.enforced
+        and a.action is Action.ANNOTATE
+        and a.finding.replacement
+        and a.finding.start is not None
+        and a.finding.start == a.finding.end
+    ]
+    return sorted(points, key=lambda f: f.start or 0)
+
+
+def apply_edits(text: str, redactions: Sequence[Finding], insertions: Sequence[Finding]) -> str:
+    """Apply redactions (sorted, non-overlapping) and insertions in one pass.
+
+    An insertion inside a redacted span is dropped with the text it referred to; one at a
+    span's edge goes before (at its start) or after (at its end) the replacement.
+    """
+    if not insertions:
+        return apply_redactions(text, redactions)
+    edits: list[tuple[int, int, int, str]] = []
+    for f in redactions:
+        assert f.start is not None and f.end is not None
+        edits.append((f.start, 1, f.end, f.replacement or DEFAULT_REPLACEMENT))
+    for f in insertions:
+        point = f.start or 0
+        if any(
+            r.start is not None and r.end is not None and r.start < point < r.end
+            for r in redactions
+        ):
+            continue
+        # at the same offset an insertion sorts before a redaction starting there
+        edits.append((point, 0, point, f.replacement or ""))
+    edits.sort(key=lambda e: (e[0], e[1]))
+    parts: list[str] = []
+    pos = 0
+    for start, _, end, new in edits:
+        parts.append(text[pos:start])
+        parts.append(new)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def effective_annotations(annotations: Sequence[Annotation]) -> list[Annotation]:
     """Drop annotations that only go along with others when there are no others."""
     others = [a for a in annotations if not a.data.get("only_with_others")]
@@ -186,7 +236,7 @@ def finish(
         verdict.text = policy.messages.output_blocked
         verdict.annotations = []
         return verdict
-    delivered = apply_redactions(text, select_redactions(applied))
+    delivered = apply_edits(text, select_redactions(applied), select_insertions(applied))
     verdict.annotations = effective_annotations(verdict.annotations)
     verdict.text = delivered + annotation_suffix(verdict.annotations)
     return verdict

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -132,6 +133,13 @@ def _ctx_factory(direction: str, rid: str, info: RequestInfo) -> Any:
     return make
 
 
+def hallucination_risk(policy: Policy, verdicts: Sequence[Verdict]) -> float | None:
+    """The highest hallucination score of an answer's texts, if the policy scored them."""
+    ids = [c.id for c in policy.output_checks if c.check.name == "hallucination"]
+    scores = [v.scores[i] for v in verdicts for i in ids if i in v.scores]
+    return max(scores) if scores else None
+
+
 def observe_verdict(rt: Runtime, verdict: Verdict, direction: str) -> None:
     m = rt.metrics
     for check_id, seconds in verdict.latencies.items():
@@ -235,6 +243,9 @@ class GuardedHandler:
                 "X-AI-Generated": "true",
             }
             changed = info.had_guard_object
+            if policy.uses_sources:
+                # before input checks, which may rewrite the messages the documents are in
+                info.add_conversation_sources()
             blocked = await self._check_input(rt, policy, info, rid, record)
             if blocked is not None:
                 record.outcome = "input_blocked"
@@ -382,7 +393,17 @@ class GuardedHandler:
         texts = self.provider.output_texts(data)
         make_ctx = _ctx_factory("output", rid, info)
         verdicts = await asyncio.gather(
-            *(evaluate(policy, policy.output_checks, t.text, make_ctx(False)) for t in texts)
+            *(
+                evaluate(
+                    policy,
+                    policy.output_checks,
+                    t.text,
+                    replace(make_ctx(False), logprobs=t.logprobs)
+                    if t.logprobs
+                    else make_ctx(False),
+                )
+                for t in texts
+            )
         )
         by_key: dict[str, Verdict] = {}
         for t, v in zip(texts, verdicts, strict=True):
@@ -407,6 +428,9 @@ class GuardedHandler:
             if manifest is not None:
                 out_headers["X-Guard-Provenance"] = manifest
         out_headers["X-Guard-Action"] = action.label
+        risk = hallucination_risk(policy, verdicts)
+        if risk is not None:
+            out_headers["X-Guard-Hallucination-Risk"] = f"{risk:.2f}"
         out_headers["Content-Type"] = "application/json"
         return web.Response(status=up_status, body=jsonutil.dumps(data), headers=out_headers)
 

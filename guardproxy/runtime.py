@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from guardproxy.admission import Admission
 from guardproxy.audit.writer import AuditWriter
 from guardproxy.checks.base import Offloader
 from guardproxy.checks.registry import CheckRegistry
@@ -40,6 +41,8 @@ class Runtime:
     draining: bool = False
     retired: list[Policy] = field(default_factory=list)
     text_index: TextIndex = field(default_factory=TextIndex)
+    admission: Admission = field(default_factory=lambda: Admission(0))
+    """Requests in flight on this worker; sheds or queues past settings.max_in_flight."""
     start_offloader: Callable[[], Awaitable[None]] | None = None
     """Starts the worker pool; called only once a loaded policy has a check that uses it."""
 

@@ -19,6 +19,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from guardproxy import jsonutil
+from guardproxy.admission import Admission, Saturated
 from guardproxy.audit.keys import load_hmac_key
 from guardproxy.audit.writer import AuditWriter
 from guardproxy.checks.base import CheckContext, Offloader
@@ -30,7 +31,7 @@ from guardproxy.manifests import manifest_for, scan_for_text, unit_for
 from guardproxy.metrics import Metrics
 from guardproxy.pipeline import evaluate
 from guardproxy.provenance import jwks, load_keyring, verify_manifest
-from guardproxy.providers.base import parse_sources
+from guardproxy.providers.base import merge_sources, parse_sources
 from guardproxy.proxy import (
     ANTHROPIC,
     AUDIT_UNAVAILABLE,
@@ -108,6 +109,28 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except Exception as exc:
         log.exception("unhandled %s on %s (request %s)", type(exc).__name__, request.path, rid)
         return error_response(provider, 500, "internal error in guardproxy", "internal_error", rid)
+
+
+@web.middleware
+async def admission_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Proxied routes (/v1/*) pass admission control; guard, health and metric routes do not."""
+    if not request.path.startswith("/v1/"):
+        return await handler(request)
+    rt = request.app[RUNTIME]
+    try:
+        async with rt.admission.slot():
+            return await handler(request)
+    except Saturated as exc:
+        reason = "queue_timeout" if exc.waited_s else "shed"
+        rt.metrics.saturation_rejections.labels(reason).inc()
+        return error_response(
+            provider_for_path(request.path),
+            503,
+            str(exc),
+            "overloaded",
+            request_id(request),
+            {"Retry-After": str(rt.settings.retry_after_s)},
+        )
 
 
 def _is_loopback(remote: str | None) -> bool:
@@ -295,6 +318,12 @@ async def analyze(request: web.Request) -> web.Response:
                 404, f"unknown policy {name!r}; loaded: {known}", code="policy_not_found"
             )
         policy = found
+    if policy.uses_sources and direction == "output" and context:
+        # context strings are conversation turns: documents in them count as sources
+        from guardproxy.grounding.extract import sources_from_conversation
+
+        found = sources_from_conversation([{"role": "user", "content": c} for c in context])
+        sources = merge_sources(sources, found)
     ctx = CheckContext(
         direction=direction, request_id=rid, messages=tuple(context), sources=sources
     )
@@ -505,7 +534,7 @@ def create_app(
 ) -> web.Application:
     """Build the application; long-lived resources open and close in cleanup_ctx."""
     app = web.Application(
-        middlewares=[error_middleware, access_middleware],
+        middlewares=[error_middleware, access_middleware, admission_middleware],
         client_max_size=settings.max_body_bytes,
     )
     metrics = Metrics(registry if registry is not None else CollectorRegistry())
@@ -559,6 +588,9 @@ def create_app(
             hmac_key=hmac_key,
             keyring=keyring,
             registry=check_registry or CheckRegistry.discover(),
+            admission=Admission(
+                settings.max_in_flight, settings.saturation, settings.queue_timeout_s
+            ),
         )
         app[RUNTIME] = rt
         start = getattr(offloader, "start", None)

@@ -62,8 +62,36 @@ class FailingCheck(Check[CheckOptions]):
         raise RuntimeError("boom")
 
 
+class MarkerOptions(CheckOptions):
+    after: str = Field(description="Regular expression; a marker goes right after each match.")
+    marker: str = Field(" [*]", description="Text inserted.")
+
+
+class MarkerCheck(Check[MarkerOptions]):
+    """Marks points in the text (like citation markers): zero-length annotate findings."""
+
+    name: ClassVar[str] = "marker"
+    options_model = MarkerOptions
+    streamable = False
+    needs_full_text = True
+    default_action = "annotate"
+    edits_in_place = True
+
+    def __init__(self, options: MarkerOptions) -> None:
+        super().__init__(options)
+        self._re = re.compile(options.after)
+
+    async def run(self, text: str, ctx: CheckContext) -> CheckResult:
+        findings = tuple(
+            Finding(self.name, "marker", m.end(), m.end(), 1.0, "marked", self.options.marker)
+            for m in self._re.finditer(text)
+        )
+        return CheckResult(findings, 1.0 if findings else 0.0)
+
+
 def make_registry() -> CheckRegistry:
     registry = CheckRegistry.discover()
     registry.register("pattern", PatternCheck)
     registry.register("failing", FailingCheck)
+    registry.register("marker", MarkerCheck)
     return registry

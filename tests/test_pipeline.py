@@ -151,3 +151,51 @@ async def test_partly_overlapping_redactions_cover_their_union() -> None:
     """)
     v = await run(p, "to Xavier Quux Street 123 Springfield tomorrow")
     assert v.text == "to <B> tomorrow"
+
+
+MARKERS = """
+    output:
+      - use: pattern
+        options: {pattern: "\\\\d{3}", replacement: "<N>"}
+      - use: marker
+        options: {after: "[.!]", marker: " [1]"}
+"""
+
+
+async def test_markers_are_inserted_at_their_points_beside_redactions() -> None:
+    v = await run(policy(MARKERS), "Call 555. Or not!")
+    assert v.text == "Call <N>. [1] Or not! [1]"
+    assert v.action is Action.REDACT
+
+
+async def test_a_marker_inside_a_redacted_span_goes_with_it() -> None:
+    p = policy("""
+        output:
+          - use: pattern
+            options: {pattern: "a[.]b", replacement: "<X>"}
+          - use: marker
+            options: {after: "[.]", marker: "[m]"}
+    """)
+    v = await run(p, "a.b c.")
+    assert v.text == "<X> c.[m]"
+
+
+async def test_markers_at_a_redaction_edge_stay_outside_it() -> None:
+    p = policy("""
+        output:
+          - use: pattern
+            options: {pattern: "bb", replacement: "<X>"}
+          - use: marker
+            options: {after: "a", marker: "|"}
+          - use: marker
+            id: m2
+            options: {after: "bb", marker: "^"}
+    """)
+    v = await run(p, "abbc")
+    assert v.text == "a|<X>^c"
+
+
+async def test_monitor_mode_inserts_no_markers() -> None:
+    v = await run(policy("mode: monitor\n" + textwrap.dedent(MARKERS)), "Call 555. Or not!")
+    assert v.text == "Call 555. Or not!"
+    assert v.would_action is Action.REDACT

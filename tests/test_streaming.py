@@ -160,3 +160,29 @@ async def test_value_that_began_in_released_text_is_still_cut_off() -> None:
     end = await guard.finish()
     delivered = first.text + rest.text + end.text
     assert "Quux" not in delivered and "<N>" in delivered
+
+
+def marker_policy(mode: str) -> Policy:
+    body = f"""
+        stream: {{mode: {mode}, holdback_chars: 64, min_window_chars: 8}}
+        output:
+          - use: pattern
+            options: {{pattern: "[\\\\w.]+@[\\\\w.]+\\\\w", replacement: "<EMAIL>", lookahead: 40}}
+          - use: marker
+            options: {{after: "[.]", marker: " [1]"}}
+    """
+    return PolicyLoader(make_registry()).load_bytes(textwrap.dedent(body).encode(), name="m")
+
+
+async def test_buffered_stream_gets_markers_and_redactions() -> None:
+    out, guard = await stream(marker_policy("buffered"), split_at(TEXT, 10, 40))
+    assert "".join(out) == (
+        "Hello there. [1] You can write to <EMAIL> at any time, we answer within a day. [1]"
+    )
+    assert guard.verdict().text == "".join(out)
+
+
+async def test_incremental_stream_leaves_sent_text_unmarked() -> None:
+    out, guard = await stream(marker_policy("incremental"), split_at(TEXT, 10, 40))
+    assert "".join(out) == TEXT.replace(SECRET, "<EMAIL>")
+    assert any(a.finding.check == "marker" for a in guard.verdict().findings)

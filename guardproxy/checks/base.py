@@ -57,6 +57,8 @@ class CheckContext:
     """True while streaming: the text is a window that more text will follow."""
     prior_answers: int = 0
     """Assistant answers earlier in the conversation (0 on the first turn)."""
+    logprobs: tuple[float, ...] = ()
+    """Token log-probabilities of the answer when the upstream returned them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,9 @@ class Check(abc.ABC, Generic[OptionsT]):
     default_action: ClassVar[Literal["annotate", "redact", "block"]] = "block"
     """The action when a policy entry names none."""
     edits_in_place: ClassVar[bool] = False
-    """Its actions edit earlier text (citation markers); incompatible with incremental streams."""
+    """Its actions edit earlier text (citation markers); redacting needs a buffered stream."""
+    uses_sources: ClassVar[bool] = False
+    """Reads CheckContext.sources: the proxy then also looks for documents in the conversation."""
 
     def __init__(self, options: OptionsT) -> None:
         self.options = options

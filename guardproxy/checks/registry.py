@@ -23,6 +23,13 @@ BUILTIN_CHECKS: Mapping[str, str] = {
     "pii": "guardproxy.checks.pii:PiiCheck",
     "notice": "guardproxy.checks.notice:NoticeCheck",
     "secrets": "guardproxy.checks.secrets:SecretsCheck",
+    "abuse": "guardproxy.checks.abuse:AbuseCheck",
+    "classifier": "guardproxy.checks.classifier:ClassifierCheck",
+    "disinformation": "guardproxy.checks.disinformation:DisinformationCheck",
+    "fairness": "guardproxy.checks.fairness:FairnessCheck",
+    "citations": "guardproxy.checks.citations:CitationsCheck",
+    "hallucination": "guardproxy.checks.hallucination:HallucinationCheck",
+    "links": "guardproxy.checks.links:LinksCheck",
 }
 
 

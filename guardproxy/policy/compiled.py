@@ -59,6 +59,11 @@ class Policy:
         return tuple(c for c in self.output_checks if not c.check.streamable)
 
     @property
+    def uses_sources(self) -> bool:
+        """Some output check reads sources, so documents in the conversation are worth finding."""
+        return any(c.check.uses_sources for c in self.output_checks)
+
+    @property
     def holdback_chars(self) -> int:
         need = max((c.check.lookahead_chars for c in self.stream_checks), default=0)
         return min(need, self.stream.holdback_chars)

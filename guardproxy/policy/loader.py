@@ -187,7 +187,7 @@ class PolicyLoader:
         if spec.stream.mode != "incremental":
             return
         for i, entry in enumerate(output):
-            if entry.check.edits_in_place and entry.action is not Action.ANNOTATE:
+            if entry.check.edits_in_place and entry.action is Action.REDACT:
                 raise fail(
                     ["output", i],
                     f"check {entry.id!r} edits earlier text, which an incremental stream has "

@@ -60,6 +60,8 @@ class AnthropicProvider(Provider):
             input_slots=slots,
             prior_answers=count_assistant(body.get("messages")),
             had_guard_object=had_guard_object,
+            conversation=body.get("messages"),
+            system=body.get("system"),
         )
 
     def output_texts(self, body: Json) -> list[OutputText]:

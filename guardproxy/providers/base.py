@@ -48,6 +48,18 @@ class RequestInfo:
     """Assistant messages earlier in the conversation."""
     had_guard_object: bool = False
     """The body carried a `guardproxy` object (removed): it must be re-serialised."""
+    conversation: Any = None
+    """The request's `messages` as sent, read for documents only when a policy uses sources."""
+    system: Any = None
+    """Anthropic's top-level `system` as sent (OpenAI keeps it among the messages)."""
+
+    def add_conversation_sources(self) -> None:
+        """Append the documents found in the conversation to the declared sources."""
+        from guardproxy.grounding.extract import sources_from_conversation
+
+        found = sources_from_conversation(self.conversation, self.system)
+        if found:
+            self.sources = merge_sources(self.sources, found)
 
 
 @dataclass(slots=True)
@@ -56,6 +68,8 @@ class OutputText:
 
     key: str
     text: str
+    logprobs: tuple[float, ...] = ()
+    """Token log-probabilities the upstream sent with this text, if it sent any."""
 
 
 def count_assistant(messages: Any) -> int:
@@ -73,6 +87,22 @@ def parse_guard_object(body: Json) -> tuple[Source, ...]:
     if not isinstance(obj, dict):
         raise BadRequest(400, "field 'guardproxy' must be an object like {\"sources\": [...]}")
     return parse_sources(obj.get("sources", []), "guardproxy.sources")
+
+
+def merge_sources(first: tuple[Source, ...], more: tuple[Source, ...]) -> tuple[Source, ...]:
+    """Declared sources first, then found ones; a found text already declared is dropped."""
+    seen = {s.text.strip() for s in first}
+    ids = {s.id for s in first}
+    merged = list(first)
+    for source in more:
+        if source.text.strip() in seen:
+            continue
+        if source.id in ids:  # keep ids unique: a found doc-1 beside a declared doc-1
+            source = Source(f"conversation-{source.id}", source.text, source.title, source.url)
+        seen.add(source.text.strip())
+        ids.add(source.id)
+        merged.append(source)
+    return tuple(merged)
 
 
 def parse_sources(raw: Any, where: str) -> tuple[Source, ...]:

@@ -45,6 +45,19 @@ def _message_slots(messages: Any) -> list[TextSlot]:
     return slots
 
 
+def _token_logprobs(choice: Json) -> tuple[float, ...]:
+    """choices[i].logprobs.content[*].logprob, when the request asked for logprobs."""
+    logprobs = choice.get("logprobs")
+    tokens = logprobs.get("content") if isinstance(logprobs, dict) else None
+    if not isinstance(tokens, list):
+        return ()
+    return tuple(
+        float(t["logprob"])
+        for t in tokens
+        if isinstance(t, dict) and isinstance(t.get("logprob"), int | float)
+    )
+
+
 class OpenAIProvider(Provider):
     name = "openai"
 
@@ -66,6 +79,7 @@ class OpenAIProvider(Provider):
             input_slots=slots,
             prior_answers=count_assistant(body.get("messages")),
             had_guard_object=had_guard_object,
+            conversation=body.get("messages"),
         )
 
     def output_texts(self, body: Json) -> list[OutputText]:
@@ -74,7 +88,9 @@ class OpenAIProvider(Provider):
             message = choice.get("message") or {}
             content = message.get("content")
             if isinstance(content, str):
-                out.append(OutputText(str(choice.get("index", 0)), content))
+                out.append(
+                    OutputText(str(choice.get("index", 0)), content, _token_logprobs(choice))
+                )
         return out
 
     def apply_output(self, body: Json, verdicts: dict[str, Verdict], block_message: str) -> None:

@@ -69,7 +69,7 @@ def test_version_changes_with_content(loader: PolicyLoader, tmp_path: Path) -> N
               - use: nosuchcheck
             """,
             5,
-            "output[1].use: unknown check 'nosuchcheck'; known: failing, notice, pattern, pii, secrets",
+            "output[1].use: unknown check 'nosuchcheck'; known: abuse, citations, classifier, disinformation, failing, fairness, hallucination, links, marker, notice, pattern, pii, secrets",
         ),
         (
             """
@@ -154,3 +154,30 @@ def test_compiled_policy_is_frozen(loader: PolicyLoader, tmp_path: Path) -> None
     policy = loader.load_file(write(tmp_path, "p.yaml", "output: []\n"))
     with pytest.raises(AttributeError):
         policy.name = "other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("mode", "action", "loads"),
+    [
+        ("incremental", "annotate", True),
+        ("incremental", "block", True),
+        ("incremental", "redact", False),
+        ("buffered", "redact", True),
+    ],
+)
+def test_checks_that_edit_earlier_text_need_a_buffered_stream_only_to_redact(
+    loader: PolicyLoader, mode: str, action: str, loads: bool
+) -> None:
+    body = f"""
+        stream: {{mode: {mode}}}
+        output:
+          - use: marker
+            action: {action}
+            options: {{after: "x"}}
+    """
+    if loads:
+        policy = loader.load_bytes(textwrap.dedent(body).encode(), name="p")
+        assert policy.output_checks[0].action is Action.parse(action)
+    else:
+        with pytest.raises(PolicyError, match=r"output\[0\].*set stream.mode: buffered"):
+            loader.load_bytes(textwrap.dedent(body).encode(), name="p")
