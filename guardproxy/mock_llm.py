@@ -22,6 +22,8 @@ Replies are steered with ordinary request headers, which a proxy forwards unchan
     Answer CODE (400-599) with the provider's error body.
 ``x-mock-tool-call: NAME``
     Add one tool call (OpenAI ``tool_calls``, Anthropic ``tool_use``) after the text.
+    With ``x-mock-tool-echo: 1`` its arguments are ``{"text": <the reply text>}``, streamed
+    in pieces like the text (so a value can be split across argument chunks).
 ``x-mock-thinking: TEXT``
     Anthropic only: a signed ``thinking`` block before the text.
 
@@ -83,6 +85,14 @@ _ANTHROPIC_MODELS = ("claude-sonnet-4-6", "claude-haiku-4-5")
 _MAX_EMBEDDING_DIMENSIONS = 4096
 _DEFAULT_EMBEDDING_DIMENSIONS = 8
 _TOOL_ARGUMENTS = '{"arg": 1}'
+
+
+def _tool_arguments(request: web.Request, text: str) -> str:
+    """The tool call's JSON arguments: fixed, or the reply text under x-mock-tool-echo."""
+    if request.headers.get("x-mock-tool-echo"):
+        return json.dumps({"text": text}, ensure_ascii=False)
+    return _TOOL_ARGUMENTS
+
 
 Provider = Literal["openai", "anthropic"]
 
@@ -416,7 +426,7 @@ async def _chat_completions(request: web.Request) -> web.StreamResponse:
                     {
                         "id": f"call_{completion_id[-12:]}{i}",
                         "type": "function",
-                        "function": {"name": tool, "arguments": _TOOL_ARGUMENTS},
+                        "function": {"name": tool, "arguments": _tool_arguments(request, text)},
                     }
                 ]
             choices.append(
@@ -448,7 +458,8 @@ async def _chat_completions(request: web.Request) -> web.StreamResponse:
             f'"finish_reason":{finish_reason}}}{tail}'
         )
 
-    pieces = _splitter(request)(text)
+    pieces_of = _splitter(request)
+    pieces = pieces_of(text)
     per_choice: list[list[_Frame]] = []
     for i in range(n):
         frames = [_Frame(chunk(i, '{"role":"assistant","content":"","refusal":null}'))]
@@ -463,7 +474,9 @@ async def _chat_completions(request: web.Request) -> web.StreamResponse:
                 }
             )
             frames.append(_Frame(chunk(i, f'{{"tool_calls":[{call}]}}')))
-            for part in ('{"arg"', ": 1}"):
+            arguments = _tool_arguments(request, text)
+            parts = pieces_of(arguments) if arguments != _TOOL_ARGUMENTS else ['{"arg"', ": 1}"]
+            for part in parts:
                 args = _dumps({"index": 0, "function": {"arguments": part}})
                 frames.append(_Frame(chunk(i, f'{{"tool_calls":[{args}]}}')))
         frames.append(_Frame(chunk(i, "{}", _dumps(finish))))
@@ -505,7 +518,14 @@ async def _messages(request: web.Request) -> web.StreamResponse:
         if with_text:
             content.append({"type": "text", "text": text})
         if tool:
-            content.append({"type": "tool_use", "id": tool_id, "name": tool, "input": {"arg": 1}})
+            content.append(
+                {
+                    "type": "tool_use",
+                    "id": tool_id,
+                    "name": tool,
+                    "input": json.loads(_tool_arguments(request, text)),
+                }
+            )
         return _json_response(
             {
                 "id": message_id,
@@ -600,7 +620,9 @@ async def _messages(request: web.Request) -> web.StreamResponse:
         index += 1
     if tool:
         start_block({"type": "tool_use", "id": tool_id, "name": tool, "input": {}})
-        for part in ('{"arg": ', "1}"):
+        arguments = _tool_arguments(request, text)
+        parts = split(arguments) if arguments != _TOOL_ARGUMENTS else ['{"arg": ', "1}"]
+        for part in parts:
             delta(f'{{"type":"input_json_delta","partial_json":{_dumps(part)}}}')
         stop_block()
         index += 1

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from guardproxy.checks.base import Action, Annotation, CheckContext, CheckResult, Finding
+from guardproxy.placeholders import Placeholders
 from guardproxy.policy.compiled import CompiledCheck, Policy
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ class AppliedFinding:
     finding: Finding
     action: Action
     enforced: bool
+    restore: bool = False
+    """Its entry puts a numbered placeholder in place of the value and restores it later."""
 
 
 @dataclass(slots=True)
@@ -109,7 +112,7 @@ def collect(
         verdict.scores[entry.id] = out.result.score
         for finding in out.result.findings:
             action = finding.action if finding.action is not None else entry.action
-            applied.append(AppliedFinding(finding, action, enforced))
+            applied.append(AppliedFinding(finding, action, enforced, entry.restore))
         if enforced:
             verdict.annotations.extend(out.result.annotations)
     for item in applied:
@@ -228,15 +231,46 @@ def annotation_suffix(annotations: Sequence[Annotation]) -> str:
     return "".join(f"\n\n{a.text}" for a in effective_annotations(annotations) if a.text)
 
 
+def with_placeholders(
+    text: str,
+    applied: Sequence[AppliedFinding],
+    redactions: list[Finding],
+    placeholders: Placeholders,
+) -> list[Finding]:
+    """Redactions whose span holds a restorable finding get the value's numbered token."""
+    restorable = [
+        a.finding
+        for a in applied
+        if a.restore and a.enforced and a.action is Action.REDACT and a.finding.start is not None
+    ]
+    if not restorable:
+        return redactions
+    out = []
+    for r in redactions:
+        assert r.start is not None and r.end is not None
+        if any(r.start <= (f.start or 0) < r.end for f in restorable):
+            token = placeholders.token_for(r.category, text[r.start : r.end])
+            r = replace(r, replacement=token)
+        out.append(r)
+    return out
+
+
 def finish(
-    policy: Policy, text: str, applied: Sequence[AppliedFinding], verdict: Verdict
+    policy: Policy,
+    text: str,
+    applied: Sequence[AppliedFinding],
+    verdict: Verdict,
+    placeholders: Placeholders | None = None,
 ) -> Verdict:
     """Produce the delivered text for a complete (non-streamed) answer."""
     if verdict.action is Action.BLOCK:
         verdict.text = policy.messages.output_blocked
         verdict.annotations = []
         return verdict
-    delivered = apply_edits(text, select_redactions(applied), select_insertions(applied))
+    redactions = select_redactions(applied)
+    if placeholders is not None:
+        redactions = with_placeholders(text, applied, redactions, placeholders)
+    delivered = apply_edits(text, redactions, select_insertions(applied))
     verdict.annotations = effective_annotations(verdict.annotations)
     verdict.text = delivered + annotation_suffix(verdict.annotations)
     return verdict
@@ -247,8 +281,12 @@ async def evaluate(
     entries: Sequence[CompiledCheck],
     text: str,
     ctx: CheckContext,
+    placeholders: Placeholders | None = None,
 ) -> Verdict:
-    """Run entries on a complete text and return the decision with the delivered text."""
+    """Run entries on a complete text and return the decision with the delivered text.
+
+    With placeholders, values that restorable entries redact become numbered tokens.
+    """
     outcomes = await run_checks(entries, text, ctx)
     applied, verdict = collect(outcomes, policy_monitor=policy.mode == "monitor")
-    return finish(policy, text, applied, verdict)
+    return finish(policy, text, applied, verdict, placeholders)

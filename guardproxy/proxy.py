@@ -23,6 +23,7 @@ from guardproxy.decisions import DecisionRecord, new_decision_id, request_id_fro
 from guardproxy.errors import BadRequest, UpstreamError, UpstreamTimeout
 from guardproxy.manifests import manifest_for
 from guardproxy.pipeline import Verdict, evaluate
+from guardproxy.placeholders import Placeholders
 from guardproxy.policy.compiled import Policy
 from guardproxy.providers.anthropic import AnthropicProvider
 from guardproxy.providers.base import Provider, RequestInfo, StreamTranslator
@@ -301,17 +302,22 @@ class GuardedHandler:
         if not policy.input_checks:
             return None
         make_ctx = _ctx_factory("input", rid, info)
+        placeholders = Placeholders() if any(e.restore for e in policy.input_checks) else None
         for i, slot in enumerate(info.input_slots):
             original = slot.text
             if not original:
                 continue
-            verdict = await evaluate(policy, policy.input_checks, original, make_ctx(False))
+            verdict = await evaluate(
+                policy, policy.input_checks, original, make_ctx(False), placeholders
+            )
             observe_verdict(rt, verdict, "input")
             record.add_input(f"{slot.role}:{i}", original, verdict, rt.hmac_key)
             if verdict.blocked:
                 return policy.messages.input_blocked
             if verdict.text != original:
                 slot.set(verdict.text)
+        if placeholders:
+            info.placeholders = placeholders
         return None
 
     async def _upstream_failed(self, ex: Exchange, exc: UpstreamError) -> web.Response:
@@ -406,11 +412,16 @@ class GuardedHandler:
             )
         )
         by_key: dict[str, Verdict] = {}
+        placeholders = info.placeholders
         for t, v in zip(texts, verdicts, strict=True):
+            if placeholders is not None and not v.blocked:
+                v.text = placeholders.restore(v.text)
             by_key[t.key] = v
             record.add(t.key, t.text, v, rt.hmac_key)
             observe_verdict(rt, v, "output")
         self.provider.apply_output(data, by_key, policy.messages.output_blocked)
+        if placeholders is not None:
+            self.provider.restore_tool_calls(data, placeholders)
         action, _ = record.actions()
         total = time.perf_counter() - started
         record.latency = {"upstream": upstream_s, "total": total, "overhead": total - upstream_s}
@@ -447,7 +458,8 @@ class GuardedHandler:
         make_ctx = _ctx_factory("output", rid, info)
 
         def guard_for(_key: str) -> StreamGuard:
-            return StreamGuard(policy, make_ctx)
+            restorer = info.placeholders.streamer() if info.placeholders is not None else None
+            return StreamGuard(policy, make_ctx, restorer)
 
         translator = self.provider.stream_translator(info, guard_for)
         translator.defer_checks = True

@@ -23,6 +23,7 @@ from guardproxy.pipeline import (
     run_checks,
     select_redactions,
 )
+from guardproxy.placeholders import StreamRestorer
 from guardproxy.policy.compiled import Policy
 
 CONTEXT_CHARS = 64
@@ -94,8 +95,15 @@ def _word_cut(text: str, limit: int) -> int:
 class StreamGuard:
     """Incremental checking of one stream of text deltas."""
 
-    def __init__(self, policy: Policy, ctx: Callable[[bool], CheckContext]) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        ctx: Callable[[bool], CheckContext],
+        restorer: StreamRestorer | None = None,
+    ) -> None:
         self.policy = policy
+        self._restorer = restorer
+        """Puts prompt values back in place of their placeholders in what is released."""
         self._ctx = ctx
         self.mode = policy.stream.mode
         self.holdback = policy.holdback_chars
@@ -130,7 +138,9 @@ class StreamGuard:
     def held_chars(self) -> int:
         return len(self._pending)
 
-    def _deliver(self, text: str) -> Release:
+    def _deliver(self, text: str, *, last: bool = False) -> Release:
+        if self._restorer is not None:
+            text = self._restorer.feed(text) + (self._restorer.flush() if last else "")
         if text:
             self._delivered.append(text)
         return Release(text)
@@ -244,7 +254,7 @@ class StreamGuard:
             applied, verdict = collect(outcomes, policy_monitor=True)
             verdict.annotations = []
             self._totals.absorb(verdict, applied)
-            return Release()
+            return self._deliver("", last=True)
         if self.mode == "buffered":
             text = self._pending
             self._pending = ""
@@ -255,13 +265,14 @@ class StreamGuard:
                 return self._block()
             final = finish(self.policy, text, applied, verdict)
             self._released_raw += len(text)
-            return self._deliver(final.text)
+            return self._deliver(final.text, last=True)
         out = ""
         if self._pending:
             step = await self._release_window(final=True, force_all=not self.policy.stream_checks)
             if step.blocked or self.blocked:
                 return step
             out = step.text
+        out += self._deliver("", last=True).text
         if self.policy.final_checks:
             outcomes = await run_checks(self.policy.final_checks, self.raw_text, self._ctx(False))
             applied, verdict = collect(outcomes, policy_monitor=self._monitor)

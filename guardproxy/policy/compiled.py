@@ -25,6 +25,8 @@ class CompiledCheck:
     timeout_s: float
     location: str
     """Where the entry is declared, e.g. ``policies/default.yaml: output[0]``."""
+    restore: bool = False
+    """Input only: redacted values become numbered placeholders restored in the answer."""
 
     @property
     def enforced(self) -> bool:

@@ -163,6 +163,17 @@ class PolicyLoader:
                 raise fail([*loc, "id"], f"duplicate check id {entry_id!r}; give each entry an id")
             seen.add(entry_id)
             action_name = entry.action or cls.default_action
+            if entry.restore and direction != "input":
+                raise fail(
+                    [*loc, "restore"],
+                    "restore applies to input entries (values taken out of the prompt); "
+                    "move the entry under input: or remove restore",
+                )
+            if entry.restore and action_name != "redact":
+                raise fail(
+                    [*loc, "restore"],
+                    f"restore needs action: redact (this entry's action is {action_name})",
+                )
             try:
                 check = cls(options)
             except (ValueError, ConfigError) as exc:
@@ -176,6 +187,7 @@ class PolicyLoader:
                     on_error=entry.on_error,
                     timeout_s=entry.timeout_ms / 1000.0,
                     location=f"{file}: {_format_loc(loc)}",
+                    restore=entry.restore,
                 )
             )
         return tuple(compiled)

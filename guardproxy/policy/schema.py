@@ -70,6 +70,11 @@ class CheckEntrySpec(_Strict):
         "times out; fail_open lets the text through and records the error.",
     )
     timeout_ms: int = Field(2000, ge=1, le=600_000, description="Per-run time limit.")
+    restore: bool = Field(
+        False,
+        description="Input entries with action redact: each value becomes a numbered "
+        "placeholder (<PERSON_1>) before the request leaves, and the answer gets the value back.",
+    )
     options: dict[str, Any] = Field(default_factory=dict, description="The check's own options.")
 
     @field_validator("id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from guardproxy import jsonutil
 from guardproxy.pipeline import Verdict
+from guardproxy.placeholders import Placeholders, StreamRestorer
 from guardproxy.providers.base import (
     GuardFactory,
     Json,
@@ -71,6 +72,11 @@ class AnthropicProvider(Provider):
                 out.append(OutputText(str(i), str(block.get("text", ""))))
         return out
 
+    def restore_tool_calls(self, body: Json, placeholders: Placeholders) -> None:
+        for block in body.get("content") or []:
+            if isinstance(block, dict) and block.get("type") == "tool_use" and "input" in block:
+                block["input"] = placeholders.restore_json(block["input"])
+
     def apply_output(self, body: Json, verdicts: dict[str, Verdict], block_message: str) -> None:
         if any(v.blocked for v in verdicts.values()):
             body["content"] = [{"type": "text", "text": block_message}]
@@ -117,6 +123,8 @@ class AnthropicStream(StreamTranslator):
         self._last_index = -1
         self._output_tokens = 0
         self._ended = False
+        self._tool_inputs: dict[int, StreamRestorer] = {}
+        """tool_use blocks' partial JSON, when the prompt's values were replaced by tokens."""
 
     @property
     def guards(self) -> dict[str, StreamGuard]:
@@ -210,6 +218,8 @@ class AnthropicStream(StreamTranslator):
             self._last_index = max(self._last_index, index)
             block = payload.get("content_block") or {}
             if block.get("type") != "text":
+                if block.get("type") == "tool_use" and self.info.placeholders:
+                    self._tool_inputs[index] = self.info.placeholders.streamer(json_string=True)
                 return [encode_data(ev.data, name)]
             self._open = index
             new_guard = self._guards[key] = self._guard_for(key)
@@ -224,6 +234,9 @@ class AnthropicStream(StreamTranslator):
             return out + ([self._delta(index, step.text)] if step.text else [])
         guard = self._guards.get(key)
         if guard is None:
+            restorer = self._tool_inputs.get(index)
+            if restorer is not None:
+                return self._tool_input_event(name, payload, index, restorer, ev)
             return [encode_data(ev.data, name)]
         if name == "content_block_delta":
             delta = payload.get("delta") or {}
@@ -242,6 +255,34 @@ class AnthropicStream(StreamTranslator):
             return out + self._refusal(self._message(), index)
         out = [self._delta(index, step.text)] if step.text else []
         return [*out, encode_data(ev.data, name)]
+
+    def _tool_input_event(
+        self, name: str, payload: Json, index: int, restorer: StreamRestorer, ev: SSEEvent
+    ) -> list[bytes]:
+        """Put prompt values back into a tool_use block's streamed JSON input."""
+        if name == "content_block_stop":
+            del self._tool_inputs[index]
+            rest = restorer.flush()
+            out = [self._json_delta(index, rest)] if rest else []
+            return [*out, encode_data(ev.data, name)]
+        delta = payload.get("delta") or {}
+        partial = delta.get("partial_json")
+        if delta.get("type") != "input_json_delta" or not isinstance(partial, str):
+            return [encode_data(ev.data, name)]
+        restored = restorer.feed(partial)
+        if restored == partial:
+            return [encode_data(ev.data, name)]
+        return [self._json_delta(index, restored)] if restored else []
+
+    def _json_delta(self, index: int, partial: str) -> bytes:
+        return _event(
+            "content_block_delta",
+            {
+                "type": "content_block_delta",
+                "index": index,
+                "delta": {"type": "input_json_delta", "partial_json": partial},
+            },
+        )
 
     def _message(self) -> str:
         guard = next(iter(self._guards.values()))

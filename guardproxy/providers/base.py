@@ -10,6 +10,7 @@ from typing import Any
 from guardproxy.checks.base import Source
 from guardproxy.errors import BadRequest
 from guardproxy.pipeline import Verdict
+from guardproxy.placeholders import Placeholders
 from guardproxy.sse import SSEEvent
 from guardproxy.streaming import StreamGuard
 
@@ -52,6 +53,8 @@ class RequestInfo:
     """The request's `messages` as sent, read for documents only when a policy uses sources."""
     system: Any = None
     """Anthropic's top-level `system` as sent (OpenAI keeps it among the messages)."""
+    placeholders: Placeholders | None = None
+    """Tokens that stand for prompt values in what went upstream, to restore in the answer."""
 
     def add_conversation_sources(self) -> None:
         """Append the documents found in the conversation to the declared sources."""
@@ -187,6 +190,10 @@ class Provider(abc.ABC):
     @abc.abstractmethod
     def apply_output(self, body: Json, verdicts: dict[str, Verdict], block_message: str) -> None:
         """Write delivered texts back; mark blocked units the way clients expect."""
+
+    @abc.abstractmethod
+    def restore_tool_calls(self, body: Json, placeholders: Placeholders) -> None:
+        """Put prompt values back where the model copied their tokens into tool arguments."""
 
     @abc.abstractmethod
     def error_body(self, status: int, message: str, code: str, request_id: str) -> Json: ...

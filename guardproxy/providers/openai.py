@@ -6,6 +6,7 @@ from typing import Any
 
 from guardproxy import jsonutil
 from guardproxy.pipeline import Verdict
+from guardproxy.placeholders import Placeholders, StreamRestorer
 from guardproxy.providers.base import (
     GuardFactory,
     Json,
@@ -93,6 +94,22 @@ class OpenAIProvider(Provider):
                 )
         return out
 
+    def restore_tool_calls(self, body: Json, placeholders: Placeholders) -> None:
+        for choice in body.get("choices") or []:
+            message = choice.get("message") if isinstance(choice, dict) else None
+            if not isinstance(message, dict):
+                continue
+            calls = message.get("tool_calls")
+            functions = (
+                [c.get("function") for c in calls if isinstance(c, dict)]
+                if isinstance(calls, list)
+                else []
+            )
+            functions.append(message.get("function_call"))
+            for function in functions:
+                if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+                    function["arguments"] = placeholders.restore_arguments(function["arguments"])
+
     def apply_output(self, body: Json, verdicts: dict[str, Verdict], block_message: str) -> None:
         for choice in body.get("choices") or []:
             verdict = verdicts.get(str(choice.get("index", 0)))
@@ -135,6 +152,8 @@ class OpenAIStream(StreamTranslator):
         self._envelope: Json = {"object": "chat.completion.chunk"}
         self._usage_seen = False
         self._tail_sent = False
+        self._tool_args: dict[tuple[str, int], StreamRestorer] = {}
+        """Streamed tool-call arguments, when the prompt's values were replaced by tokens."""
 
     @property
     def guards(self) -> dict[str, StreamGuard]:
@@ -258,6 +277,8 @@ class OpenAIStream(StreamTranslator):
                     # are relayed as they came, without re-encoding the chunk
                     delta["content"] = step.text
                     changed = True
+            if self.info.placeholders is not None and isinstance(delta.get("tool_calls"), list):
+                changed |= self._restore_tool_args(key, delta["tool_calls"])
             if delta.get("tool_calls") and guard.held_chars:
                 step = await guard.finish()
                 changed = True
@@ -268,6 +289,10 @@ class OpenAIStream(StreamTranslator):
                 delta["content"] = (delta.get("content") or "") + step.text
             if choice.get("finish_reason") is not None:
                 self._done.add(key)
+                rests = self._flush_tool_args(key)
+                if rests:
+                    changed = True
+                    delta["tool_calls"] = [*(delta.get("tool_calls") or []), *rests]
                 step = await guard.finish()
                 changed = True
                 if step.blocked:
@@ -300,6 +325,34 @@ class OpenAIStream(StreamTranslator):
             chunk["choices"] = kept
             out.append(encode_data(jsonutil.dumps_str(chunk), ev.event))
         return out
+
+    def _restore_tool_args(self, key: str, calls: list[Any]) -> bool:
+        """Restore prompt values in argument fragments; a token split across chunks waits."""
+        changed = False
+        assert self.info.placeholders is not None
+        for call in calls:
+            function = call.get("function") if isinstance(call, dict) else None
+            if not isinstance(function, dict) or not isinstance(function.get("arguments"), str):
+                continue
+            slot = (key, call.get("index", 0))
+            restorer = self._tool_args.get(slot)
+            if restorer is None:
+                restorer = self._tool_args[slot] = self.info.placeholders.streamer(json_string=True)
+            fragment = function["arguments"]
+            restored = restorer.feed(fragment)
+            if restored != fragment:
+                function["arguments"] = restored
+                changed = True
+        return changed
+
+    def _flush_tool_args(self, key: str) -> list[Json]:
+        """Argument text still held for a choice's tool calls, as tool_calls deltas."""
+        rests = []
+        for slot in [s for s in self._tool_args if s[0] == key]:
+            rest = self._tool_args.pop(slot).flush()
+            if rest:
+                rests.append({"index": slot[1], "function": {"arguments": rest}})
+        return rests
 
     def _content(self, index: int, text: str) -> bytes:
         return self._chunk(

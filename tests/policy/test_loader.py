@@ -181,3 +181,31 @@ def test_checks_that_edit_earlier_text_need_a_buffered_stream_only_to_redact(
     else:
         with pytest.raises(PolicyError, match=r"output\[0\].*set stream.mode: buffered"):
             loader.load_bytes(textwrap.dedent(body).encode(), name="p")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "output:\n  - use: pattern\n    restore: true\n    options: {pattern: x}\n",
+            r"output\[0\]\.restore: restore applies to input entries",
+        ),
+        (
+            "input:\n  - use: pattern\n    action: block\n    restore: true\n"
+            "    options: {pattern: x}\n",
+            r"input\[0\]\.restore: restore needs action: redact \(this entry's action is block\)",
+        ),
+    ],
+)
+def test_restore_is_for_redacting_input_entries(
+    loader: PolicyLoader, body: str, message: str
+) -> None:
+    with pytest.raises(PolicyError, match=message):
+        loader.load_bytes(body.encode(), name="p")
+
+
+def test_restore_compiles_onto_the_input_entry(loader: PolicyLoader) -> None:
+    body = "input:\n  - use: pattern\n    restore: true\n    options: {pattern: x}\n"
+    policy = loader.load_bytes(body.encode(), name="p")
+    assert policy.input_checks[0].restore is True
+    assert policy.input_checks[0].action is Action.REDACT
