@@ -73,6 +73,8 @@ class DecisionRecord:
     direction: str = "output"
     units: list[dict[str, Any]] = field(default_factory=list)
     input_units: list[dict[str, Any]] = field(default_factory=list)
+    tool_units: list[dict[str, Any]] = field(default_factory=list)
+    """String values of tool-call arguments checked under scan_tool_calls."""
     latency: dict[str, float] = field(default_factory=dict)
     error: str | None = None
 
@@ -82,10 +84,13 @@ class DecisionRecord:
     def add_input(self, key: str, original: str, verdict: Verdict, hmac_key: bytes) -> None:
         self.input_units.append(_unit(key, original, verdict, hmac_key))
 
+    def add_tool(self, key: str, original: str, verdict: Verdict, hmac_key: bytes) -> None:
+        self.tool_units.append(_unit(key, original, verdict, hmac_key))
+
     def actions(self) -> tuple[Action, Action]:
         action = Action.ALLOW
         would = Action.ALLOW
-        for unit in (*self.units, *self.input_units):
+        for unit in (*self.units, *self.input_units, *self.tool_units):
             action = max(action, Action.parse(unit["action"]))
             would = max(would, Action.parse(unit["would_action"]))
         return action, would
@@ -112,6 +117,8 @@ class DecisionRecord:
             "input": self.input_units,
             "latency_s": {k: round(v, 6) for k, v in self.latency.items()},
         }
+        if self.tool_units:
+            record["tool_arguments"] = self.tool_units
         if self.error is not None:
             record["error"] = self.error
         return record

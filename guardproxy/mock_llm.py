@@ -23,7 +23,8 @@ Replies are steered with ordinary request headers, which a proxy forwards unchan
 ``x-mock-tool-call: NAME``
     Add one tool call (OpenAI ``tool_calls``, Anthropic ``tool_use``) after the text.
     With ``x-mock-tool-echo: 1`` its arguments are ``{"text": <the reply text>}``, streamed
-    in pieces like the text (so a value can be split across argument chunks).
+    in pieces like the text (so a value can be split across argument chunks);
+    ``x-mock-tool-arguments: JSON`` gives them outright.
 ``x-mock-thinking: TEXT``
     Anthropic only: a signed ``thinking`` block before the text.
 
@@ -88,7 +89,14 @@ _TOOL_ARGUMENTS = '{"arg": 1}'
 
 
 def _tool_arguments(request: web.Request, text: str) -> str:
-    """The tool call's JSON arguments: fixed, or the reply text under x-mock-tool-echo."""
+    """The tool call's JSON arguments: given, the reply text (x-mock-tool-echo), or fixed."""
+    given = request.headers.get("x-mock-tool-arguments")
+    if given is not None:
+        try:
+            json.loads(given)
+        except ValueError:
+            raise _MockRequestError(400, "x-mock-tool-arguments must be JSON") from None
+        return given
     if request.headers.get("x-mock-tool-echo"):
         return json.dumps({"text": text}, ensure_ascii=False)
     return _TOOL_ARGUMENTS

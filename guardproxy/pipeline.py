@@ -261,8 +261,13 @@ def finish(
     applied: Sequence[AppliedFinding],
     verdict: Verdict,
     placeholders: Placeholders | None = None,
+    *,
+    annotate: bool = True,
 ) -> Verdict:
-    """Produce the delivered text for a complete (non-streamed) answer."""
+    """Produce the delivered text for a complete (non-streamed) answer.
+
+    Without annotate, annotations are recorded but not appended (tool-call arguments).
+    """
     if verdict.action is Action.BLOCK:
         verdict.text = policy.messages.output_blocked
         verdict.annotations = []
@@ -272,7 +277,7 @@ def finish(
         redactions = with_placeholders(text, applied, redactions, placeholders)
     delivered = apply_edits(text, redactions, select_insertions(applied))
     verdict.annotations = effective_annotations(verdict.annotations)
-    verdict.text = delivered + annotation_suffix(verdict.annotations)
+    verdict.text = delivered + (annotation_suffix(verdict.annotations) if annotate else "")
     return verdict
 
 
@@ -282,6 +287,8 @@ async def evaluate(
     text: str,
     ctx: CheckContext,
     placeholders: Placeholders | None = None,
+    *,
+    annotate: bool = True,
 ) -> Verdict:
     """Run entries on a complete text and return the decision with the delivered text.
 
@@ -289,4 +296,4 @@ async def evaluate(
     """
     outcomes = await run_checks(entries, text, ctx)
     applied, verdict = collect(outcomes, policy_monitor=policy.mode == "monitor")
-    return finish(policy, text, applied, verdict, placeholders)
+    return finish(policy, text, applied, verdict, placeholders, annotate=annotate)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,11 +26,12 @@ from guardproxy.pipeline import Verdict, evaluate
 from guardproxy.placeholders import Placeholders
 from guardproxy.policy.compiled import Policy
 from guardproxy.providers.anthropic import AnthropicProvider
-from guardproxy.providers.base import Provider, RequestInfo, StreamTranslator
+from guardproxy.providers.base import Provider, RequestInfo, StreamTranslator, ToolScan
 from guardproxy.providers.openai import OpenAIProvider
 from guardproxy.runtime import RUNTIME, Runtime
 from guardproxy.sse import SSEDecoder, SSEError
 from guardproxy.streaming import StreamGuard
+from guardproxy.toolscan import Judge
 from guardproxy.upstream import (
     anthropic_url,
     openai_url,
@@ -139,6 +140,29 @@ def hallucination_risk(policy: Policy, verdicts: Sequence[Verdict]) -> float | N
     ids = [c.id for c in policy.output_checks if c.check.name == "hallucination"]
     scores = [v.scores[i] for v in verdicts for i in ids if i in v.scores]
     return max(scores) if scores else None
+
+
+def tool_judge(policy: Policy, make_ctx: Callable[[bool], CheckContext]) -> Judge:
+    """The checks tool-call arguments get: the stream-capable ones, nothing appended."""
+
+    async def judge(text: str) -> Verdict:
+        return await evaluate(policy, policy.stream_checks, text, make_ctx(False), annotate=False)
+
+    return judge
+
+
+def record_tool_scans(
+    rt: Runtime, record: DecisionRecord, scans: Sequence[ToolScan], block_message: str
+) -> dict[str, Verdict]:
+    """Record each checked argument value; the units whose calls must be withheld."""
+    withheld: dict[str, Verdict] = {}
+    for scan in scans:
+        for path, original, verdict in scan.scanned.values:
+            record.add_tool(f"{scan.key}{path[1:]}", original, verdict, rt.hmac_key)
+            observe_verdict(rt, verdict, "output")
+        if scan.scanned.blocked:
+            withheld[scan.unit] = Verdict(Action.BLOCK, Action.BLOCK, block_message)
+    return withheld
 
 
 def observe_verdict(rt: Runtime, verdict: Verdict, direction: str) -> None:
@@ -420,6 +444,11 @@ class GuardedHandler:
             record.add(t.key, t.text, v, rt.hmac_key)
             observe_verdict(rt, v, "output")
         self.provider.apply_output(data, by_key, policy.messages.output_blocked)
+        if policy.scan_tool_calls and policy.stream_checks:
+            scans = await self.provider.scan_tool_calls(data, tool_judge(policy, make_ctx))
+            withheld = record_tool_scans(rt, record, scans, policy.messages.output_blocked)
+            if withheld:
+                self.provider.apply_output(data, withheld, policy.messages.output_blocked)
         if placeholders is not None:
             self.provider.restore_tool_calls(data, placeholders)
         action, _ = record.actions()
@@ -463,6 +492,9 @@ class GuardedHandler:
 
         translator = self.provider.stream_translator(info, guard_for)
         translator.defer_checks = True
+        translator.block_message = policy.messages.output_blocked
+        if policy.scan_tool_calls and policy.stream_checks:
+            translator.tool_judge = tool_judge(policy, make_ctx)
         up_started = time.perf_counter()
         try:
             async with rt.upstream.request("POST", url, headers, body, decompress=True) as up:
@@ -635,6 +667,8 @@ class GuardedHandler:
             record.add(key, guard.raw_text, verdict, rt.hmac_key)
             observe_verdict(rt, verdict, "output")
             rt.metrics.holdback_chars.labels(self.route).observe(guard.max_held)
+        if record_tool_scans(rt, record, translator.tool_scans, translator.block_message):
+            record.outcome = "blocked" if record.outcome == "ok" else record.outcome
         if any(g.blocked for g in translator.guards.values()) and record.outcome == "ok":
             record.outcome = "blocked"
         record.latency["total"] = time.perf_counter() - started

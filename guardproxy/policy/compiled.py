@@ -45,6 +45,8 @@ class Policy:
     input_checks: tuple[CompiledCheck, ...]
     output_checks: tuple[CompiledCheck, ...]
     source: Path | None
+    scan_tool_calls: bool = False
+    """Tool-call arguments pass the stream-capable output checks too."""
 
     @property
     def ref(self) -> str:

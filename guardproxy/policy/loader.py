@@ -132,6 +132,7 @@ class PolicyLoader:
             input_checks=input_checks,
             output_checks=output_checks,
             source=source,
+            scan_tool_calls=spec.scan_tool_calls,
         )
 
     def _compile_entries(

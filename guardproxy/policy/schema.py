@@ -95,6 +95,11 @@ class PolicySpec(_Strict):
     messages: MessagesSpec = Field(default_factory=MessagesSpec)  # type: ignore[arg-type]
     input: list[CheckEntrySpec] = Field(default_factory=list)
     output: list[CheckEntrySpec] = Field(default_factory=list)
+    scan_tool_calls: bool = Field(
+        False,
+        description="Run the stream-capable output checks (pii, secrets, abuse) on tool-call "
+        "arguments: string values are edited, the JSON stays valid, a block withholds the call.",
+    )
 
     @field_validator("name")
     @classmethod

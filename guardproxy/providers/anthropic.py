@@ -13,11 +13,13 @@ from guardproxy.providers.base import (
     RequestInfo,
     StreamTranslator,
     TextSlot,
+    ToolScan,
     count_assistant,
     parse_guard_object,
 )
 from guardproxy.sse import SSEEvent, encode_data
 from guardproxy.streaming import StreamGuard
+from guardproxy.toolscan import Judge, scan_arguments
 
 
 def _content_slots(container: Json, key: str, role: str) -> list[TextSlot]:
@@ -72,6 +74,19 @@ class AnthropicProvider(Provider):
                 out.append(OutputText(str(i), str(block.get("text", ""))))
         return out
 
+    async def scan_tool_calls(self, body: Json, judge: Judge) -> list[ToolScan]:
+        found: list[ToolScan] = []
+        for i, block in enumerate(body.get("content") or []):
+            if not (isinstance(block, dict) and block.get("type") == "tool_use"):
+                continue
+            scanned = await scan_arguments(
+                jsonutil.dumps_str(block.get("input")) if "input" in block else "{}", judge
+            )
+            if not scanned.blocked and scanned.values:
+                block["input"] = jsonutil.loads(scanned.text)
+            found.append(ToolScan(str(i), f"{i}.tool", scanned))
+        return found
+
     def restore_tool_calls(self, body: Json, placeholders: Placeholders) -> None:
         for block in body.get("content") or []:
             if isinstance(block, dict) and block.get("type") == "tool_use" and "input" in block:
@@ -119,11 +134,14 @@ class AnthropicStream(StreamTranslator):
         self.info = info
         self._guard_for = guard_for
         self._guards: dict[str, StreamGuard] = {}
+        self.tool_scans: list[ToolScan] = []
         self._open: int | None = None
         self._last_index = -1
         self._output_tokens = 0
         self._ended = False
         self._tool_inputs: dict[int, StreamRestorer] = {}
+        self._held_inputs: dict[int, str] = {}
+        """tool_use input held until the block stops (scan_tool_calls)."""
         """tool_use blocks' partial JSON, when the prompt's values were replaced by tokens."""
 
     @property
@@ -218,7 +236,9 @@ class AnthropicStream(StreamTranslator):
             self._last_index = max(self._last_index, index)
             block = payload.get("content_block") or {}
             if block.get("type") != "text":
-                if block.get("type") == "tool_use" and self.info.placeholders:
+                if block.get("type") == "tool_use" and self.tool_judge is not None:
+                    self._held_inputs[index] = ""
+                elif block.get("type") == "tool_use" and self.info.placeholders:
                     self._tool_inputs[index] = self.info.placeholders.streamer(json_string=True)
                 return [encode_data(ev.data, name)]
             self._open = index
@@ -233,6 +253,8 @@ class AnthropicStream(StreamTranslator):
                 return out + self._refusal(self._message(), index)
             return out + ([self._delta(index, step.text)] if step.text else [])
         guard = self._guards.get(key)
+        if guard is None and index in self._held_inputs:
+            return await self._held_input_event(name, payload, index, ev)
         if guard is None:
             restorer = self._tool_inputs.get(index)
             if restorer is not None:
@@ -255,6 +277,28 @@ class AnthropicStream(StreamTranslator):
             return out + self._refusal(self._message(), index)
         out = [self._delta(index, step.text)] if step.text else []
         return [*out, encode_data(ev.data, name)]
+
+    async def _held_input_event(
+        self, name: str, payload: Json, index: int, ev: SSEEvent
+    ) -> list[bytes]:
+        """scan_tool_calls: gather a tool_use block's input, check it whole at its stop."""
+        assert self.tool_judge is not None
+        if name == "content_block_delta":
+            delta = payload.get("delta") or {}
+            partial = delta.get("partial_json")
+            if delta.get("type") == "input_json_delta" and isinstance(partial, str):
+                self._held_inputs[index] += partial
+                return []
+            return [encode_data(ev.data, name)]
+        held = self._held_inputs.pop(index) or "{}"
+        scanned = await scan_arguments(held, self.tool_judge)
+        self.tool_scans.append(ToolScan(str(index), f"{index}.tool", scanned))
+        if scanned.blocked:
+            return self._refusal(self.block_message, index)
+        text = scanned.text
+        if self.info.placeholders is not None:
+            text = self.info.placeholders.restore_arguments(text)
+        return [self._json_delta(index, text), encode_data(ev.data, name)]
 
     def _tool_input_event(
         self, name: str, payload: Json, index: int, restorer: StreamRestorer, ev: SSEEvent

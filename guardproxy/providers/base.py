@@ -13,6 +13,7 @@ from guardproxy.pipeline import Verdict
 from guardproxy.placeholders import Placeholders
 from guardproxy.sse import SSEEvent
 from guardproxy.streaming import StreamGuard
+from guardproxy.toolscan import Judge, ScannedArguments
 
 Json = dict[str, Any]
 
@@ -63,6 +64,17 @@ class RequestInfo:
         found = sources_from_conversation(self.conversation, self.system)
         if found:
             self.sources = merge_sources(self.sources, found)
+
+
+@dataclass(slots=True)
+class ToolScan:
+    """The checks' result on one tool call's arguments."""
+
+    unit: str
+    """The unit (OpenAI choice index, Anthropic block index) the call belongs to."""
+    key: str
+    """Record key of the call, e.g. ``0.tool[1]``."""
+    scanned: ScannedArguments
 
 
 @dataclass(slots=True)
@@ -136,6 +148,13 @@ class StreamTranslator(abc.ABC):
     """Set when the upstream sent an error event; the relay ends the stream after it."""
     defer_checks: bool = False
     """Gather text in on_event and check it in flush(), once per network read."""
+    block_message: str = "This response was withheld because it did not pass the content policy."
+    """The policy's output_blocked message (set by the proxy)."""
+    tool_judge: Judge | None = None
+    """Set under scan_tool_calls: tool arguments are held until their call is complete,
+    checked, and sent whole (or the unit is blocked)."""
+    tool_scans: list[ToolScan]
+    """What the checks found in tool arguments, for the decision record."""
 
     @abc.abstractmethod
     async def on_event(self, ev: SSEEvent) -> list[bytes]: ...
@@ -190,6 +209,13 @@ class Provider(abc.ABC):
     @abc.abstractmethod
     def apply_output(self, body: Json, verdicts: dict[str, Verdict], block_message: str) -> None:
         """Write delivered texts back; mark blocked units the way clients expect."""
+
+    @abc.abstractmethod
+    async def scan_tool_calls(self, body: Json, judge: Judge) -> list[ToolScan]:
+        """Check each tool call's arguments, edit them in place, return what was found.
+
+        A blocked call is only reported here; apply_output withholds its unit.
+        """
 
     @abc.abstractmethod
     def restore_tool_calls(self, body: Json, placeholders: Placeholders) -> None:

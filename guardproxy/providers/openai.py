@@ -15,11 +15,13 @@ from guardproxy.providers.base import (
     RequestInfo,
     StreamTranslator,
     TextSlot,
+    ToolScan,
     count_assistant,
     parse_guard_object,
 )
 from guardproxy.sse import SSEEvent, encode_data
 from guardproxy.streaming import StreamGuard
+from guardproxy.toolscan import Judge, scan_arguments
 
 DONE = encode_data("[DONE]")
 
@@ -94,6 +96,24 @@ class OpenAIProvider(Provider):
                 )
         return out
 
+    async def scan_tool_calls(self, body: Json, judge: Judge) -> list[ToolScan]:
+        found: list[ToolScan] = []
+        for choice in body.get("choices") or []:
+            message = choice.get("message") if isinstance(choice, dict) else None
+            calls = message.get("tool_calls") if isinstance(message, dict) else None
+            if not isinstance(calls, list):
+                continue
+            unit = str(choice.get("index", 0))
+            for i, call in enumerate(calls):
+                function = call.get("function") if isinstance(call, dict) else None
+                if not isinstance(function, dict) or not isinstance(function.get("arguments"), str):
+                    continue
+                scanned = await scan_arguments(function["arguments"], judge)
+                if not scanned.blocked:
+                    function["arguments"] = scanned.text
+                found.append(ToolScan(unit, f"{unit}.tool[{i}]", scanned))
+        return found
+
     def restore_tool_calls(self, body: Json, placeholders: Placeholders) -> None:
         for choice in body.get("choices") or []:
             message = choice.get("message") if isinstance(choice, dict) else None
@@ -148,11 +168,14 @@ class OpenAIStream(StreamTranslator):
         self.info = info
         self._guard_for = guard_for
         self._guards: dict[str, StreamGuard] = {}
+        self.tool_scans: list[ToolScan] = []
         self._done: set[str] = set()
         self._envelope: Json = {"object": "chat.completion.chunk"}
         self._usage_seen = False
         self._tail_sent = False
         self._tool_args: dict[tuple[str, int], StreamRestorer] = {}
+        self._held_args: dict[tuple[str, int], str] = {}
+        """Argument text held until its choice finishes (scan_tool_calls)."""
         """Streamed tool-call arguments, when the prompt's values were replaced by tokens."""
 
     @property
@@ -277,6 +300,10 @@ class OpenAIStream(StreamTranslator):
                     # are relayed as they came, without re-encoding the chunk
                     delta["content"] = step.text
                     changed = True
+            held_tools = False
+            if self.tool_judge is not None and isinstance(delta.get("tool_calls"), list):
+                held_tools = self._hold_tool_args(key, delta)
+                changed = True
             if self.info.placeholders is not None and isinstance(delta.get("tool_calls"), list):
                 changed |= self._restore_tool_args(key, delta["tool_calls"])
             if delta.get("tool_calls") and guard.held_chars:
@@ -289,6 +316,14 @@ class OpenAIStream(StreamTranslator):
                 delta["content"] = (delta.get("content") or "") + step.text
             if choice.get("finish_reason") is not None:
                 self._done.add(key)
+                if self.tool_judge is not None:
+                    calls = await self._scan_tool_args(key)
+                    changed = True
+                    if calls is None:
+                        out.extend(self._block_events(index, guard.policy.messages.output_blocked))
+                        continue
+                    if calls:
+                        delta["tool_calls"] = [*(delta.get("tool_calls") or []), *calls]
                 rests = self._flush_tool_args(key)
                 if rests:
                     changed = True
@@ -313,6 +348,8 @@ class OpenAIStream(StreamTranslator):
                     continue
                 if step.text:
                     delta["content"] = (delta.get("content") or "") + step.text
+            if held_tools and not delta and choice.get("finish_reason") is None:
+                continue  # only argument text, held until the call is complete
             held = isinstance(content, str) and content and delta.get("content") == ""
             if held and len(delta) == 1 and choice.get("finish_reason") is None:
                 continue  # the guard holds this text back and the delta carries nothing else
@@ -344,6 +381,39 @@ class OpenAIStream(StreamTranslator):
                 function["arguments"] = restored
                 changed = True
         return changed
+
+    def _hold_tool_args(self, key: str, delta: Json) -> bool:
+        """Take argument fragments out of a delta (scan_tool_calls); keep ids and names."""
+        kept = []
+        for call in delta["tool_calls"]:
+            function = call.get("function") if isinstance(call, dict) else None
+            if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+                slot = (key, call.get("index", 0))
+                self._held_args[slot] = self._held_args.get(slot, "") + function.pop("arguments")
+                if not function:
+                    call.pop("function")
+            if isinstance(call, dict) and set(call) - {"index"}:
+                kept.append(call)
+        if kept:
+            delta["tool_calls"] = kept
+        else:
+            delta.pop("tool_calls")
+        return True
+
+    async def _scan_tool_args(self, key: str) -> list[Json] | None:
+        """A choice's held arguments, checked: deltas carrying them whole, None if blocked."""
+        assert self.tool_judge is not None
+        calls: list[Json] = []
+        blocked = False
+        for slot in [s for s in self._held_args if s[0] == key]:
+            scanned = await scan_arguments(self._held_args.pop(slot), self.tool_judge)
+            self.tool_scans.append(ToolScan(key, f"{key}.tool[{slot[1]}]", scanned))
+            blocked = blocked or scanned.blocked
+            text = scanned.text
+            if self.info.placeholders is not None:
+                text = self.info.placeholders.restore_arguments(text)
+            calls.append({"index": slot[1], "function": {"arguments": text}})
+        return None if blocked else calls
 
     def _flush_tool_args(self, key: str) -> list[Json]:
         """Argument text still held for a choice's tool calls, as tool_calls deltas."""
