@@ -16,9 +16,12 @@ import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guardproxy.errors import ConfigError
+
+if TYPE_CHECKING:
+    from guardproxy.provenance import KeyRing
 
 log = logging.getLogger("guardproxy")
 
@@ -90,6 +93,42 @@ def build_parser() -> argparse.ArgumentParser:
         "--keys",
         type=Path,
         help="public keys (JSON from /guard/provenance/keys, or PEM) for checkpoint signatures",
+    )
+    prune = audit_sub.add_parser(
+        "prune",
+        help="remove audit files past the retention, leaving a signed retention marker",
+        description="Remove whole closed audit files, oldest first, that were last written "
+        "more than --older-than days ago or that exceed --max-files per chain; a chain's "
+        "newest file always stays. Before removing anything, a retention marker signed "
+        "with the checkpoint key is appended to the chain's checkpoint file, so that "
+        "`guardproxy audit verify` tells retention from tampering. Chains a running server "
+        "holds are skipped (the server prunes them itself when retention is configured). "
+        "Defaults come from the settings (--config, GUARDPROXY_*).",
+    )
+    prune.add_argument(
+        "--dir", type=Path, help="audit directory (default: audit_dir, GUARDPROXY_AUDIT_DIR)"
+    )
+    prune.add_argument(
+        "--older-than",
+        type=float,
+        metavar="DAYS",
+        help="remove files last written more than DAYS ago (default: audit_retention_days)",
+    )
+    prune.add_argument(
+        "--max-files",
+        type=int,
+        metavar="N",
+        help="keep at most N files per chain (default: audit_retention_max_files)",
+    )
+    prune.add_argument(
+        "--dry-run", action="store_true", help="show what would be removed; change nothing"
+    )
+    prune.add_argument("--config", type=Path, help="YAML settings file (GUARDPROXY_CONFIG)")
+    prune.add_argument(
+        "--key-dir",
+        type=Path,
+        help="directory with the signing key active.pem (default: provenance_key_dir, else "
+        "<audit dir>/provenance-keys; GUARDPROXY_PROVENANCE_KEY wins)",
     )
     period = _Parser(add_help=False)
     period.add_argument(
@@ -360,6 +399,81 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
+def cmd_audit_prune(args: argparse.Namespace) -> int:
+    from guardproxy.audit.retention import SECONDS_PER_DAY, RetentionRule, prune_directory
+    from guardproxy.config import load_settings
+
+    if args.older_than is not None and not args.older_than > 0:
+        raise ConfigError(f"--older-than must be a positive number of days, not {args.older_than}")
+    if args.max_files is not None and args.max_files < 1:
+        raise ConfigError(f"--max-files must be at least 1, not {args.max_files}")
+    settings = load_settings(config_file=args.config, overrides={"audit_dir": args.dir})
+    directory: Path = settings.audit_dir
+    days = args.older_than if args.older_than is not None else settings.audit_retention_days
+    max_files = args.max_files if args.max_files is not None else settings.audit_retention_max_files
+    if days is None and max_files is None:
+        raise ConfigError(
+            "nothing to prune by: give --older-than DAYS or --max-files N, or set "
+            "audit_retention_days or audit_retention_max_files"
+        )
+    if not directory.is_dir():
+        what = "is not a directory" if directory.exists() else "does not exist"
+        raise ConfigError(f"audit directory {directory} {what}")
+    rule = RetentionRule(
+        max_age_s=None if days is None else days * SECONDS_PER_DAY, max_files=max_files
+    )
+    sign, kid = None, None
+    if not args.dry_run:
+        ring = _retention_keyring(args.key_dir or settings.provenance_key_dir, directory)
+        sign, kid = ring.active.private.sign, ring.active.kid
+    try:
+        results = prune_directory(directory, rule, sign=sign, kid=kid, dry_run=args.dry_run)
+    except OSError as exc:
+        raise ConfigError(
+            f"audit directory {directory}: {exc.strerror or type(exc).__name__}"
+        ) from None
+    removed = failed = 0
+    for result in results:
+        plan = result.plan
+        if result.status in ("pruned", "would_prune") and plan is not None:
+            names = plan.removed_names
+            span = names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
+            verb = "removed" if result.status == "pruned" else "would remove"
+            removed += len(result.removed) if result.status == "pruned" else len(names)
+            print(
+                f"chain {result.chain_id}: {verb} {len(names)} file(s) ({span}); the chain "
+                f"{'now starts' if result.status == 'pruned' else 'would start'} at seq "
+                f"{plan.seq} in {plan.keep_file}"
+            )
+        elif result.status == "nothing":
+            print(f"chain {result.chain_id}: nothing to remove")
+        elif result.status == "busy":
+            print(f"chain {result.chain_id}: skipped: {result.detail}", file=sys.stderr)
+        else:
+            failed += 1
+            if result.removed:
+                removed += len(result.removed)
+            print(f"chain {result.chain_id}: FAILED: {result.detail}", file=sys.stderr)
+    if args.dry_run:
+        print(f"dry run: {removed} file(s) would be removed from {directory}; nothing changed")
+    else:
+        print(f"{removed} file(s) removed from {directory}")
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _retention_keyring(key_dir: Path | None, audit_dir: Path) -> KeyRing:
+    from guardproxy.provenance import ACTIVE_KEY_FILE, ENV_VAR, load_keyring
+
+    key_dir = key_dir or audit_dir / "provenance-keys"
+    if ENV_VAR not in os.environ and not (key_dir / ACTIVE_KEY_FILE).is_file():
+        # Never a new key here: markers must be signed with the key the checkpoints use.
+        raise ConfigError(
+            f"no signing key for retention markers: {key_dir / ACTIVE_KEY_FILE} does not "
+            f"exist and {ENV_VAR} is not set; give --key-dir with the server's key directory"
+        )
+    return load_keyring(env=os.environ, key_dir=key_dir)
+
+
 def cmd_audit_query(args: argparse.Namespace) -> int:
     from guardproxy.audit.query import Filters, format_jsonl, format_table, query, table_row
 
@@ -458,6 +572,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = cmd_audit_query(args)
         elif args.command == "audit" and args.audit_command == "report":
             code = cmd_audit_report(args)
+        elif args.command == "audit" and args.audit_command == "prune":
+            code = cmd_audit_prune(args)
         else:
             code = handlers[args.command](args)
     except ConfigError as exc:

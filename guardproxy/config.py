@@ -45,6 +45,19 @@ class Settings(BaseModel):
     audit_max_file_age_s: float | None = Field(
         86_400.0, gt=0, description="Start a new audit file after this long (None: size only)."
     )
+    audit_retention_days: float | None = Field(
+        None,
+        gt=0,
+        description="Remove closed audit files last written more than this many days ago, "
+        "oldest first, after signing a retention marker that verification accepts "
+        "(None: keep them forever). Never removes the file being written.",
+    )
+    audit_retention_max_files: int | None = Field(
+        None,
+        ge=1,
+        description="Keep at most this many audit files per chain, the one being written "
+        "included; older ones go as with audit_retention_days (None: no limit).",
+    )
     audit_on_error: Literal["fail_closed", "fail_open"] = Field(
         "fail_closed",
         description="When a decision cannot be written: fail_closed answers 503 (or ends a "
@@ -105,6 +118,12 @@ class Settings(BaseModel):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @property
+    def audit_retention_s(self) -> float | None:
+        """``audit_retention_days`` in seconds, as the audit writer takes it."""
+        days = self.audit_retention_days
+        return None if days is None else days * 86_400.0
 
     @property
     def workers(self) -> int:

@@ -6,7 +6,11 @@ action, check, category, phase, outcome), never from a user value.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 LATENCY_BUCKETS = (
     0.0005,
@@ -171,4 +175,28 @@ class Metrics:
             "Requests rejected before reaching the upstream, by reason.",
             ["route", "reason"],
             registry=registry,
+        )
+
+
+class AuditRetentionCollector(Collector):
+    """Files the audit writer removed by retention, and prune runs that failed.
+
+    Pruning runs in the writer's I/O thread, which keeps plain counts; they are read at
+    scrape time instead of being pushed across threads.
+    """
+
+    def __init__(self, counts: Callable[[], tuple[int, int]]) -> None:
+        self._counts = counts
+
+    def collect(self) -> Iterator[Metric]:
+        pruned, errors = self._counts()
+        yield CounterMetricFamily(
+            "guardproxy_audit_files_pruned",
+            "Audit files removed by retention (after a signed retention marker).",
+            value=pruned,
+        )
+        yield CounterMetricFamily(
+            "guardproxy_audit_prune_errors",
+            "Retention runs that failed (the files stay; see the log).",
+            value=errors,
         )

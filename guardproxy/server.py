@@ -27,8 +27,9 @@ from guardproxy.checks.registry import CheckRegistry
 from guardproxy.config import Settings
 from guardproxy.decisions import DecisionRecord, new_decision_id
 from guardproxy.errors import BadRequest, ConfigError, UpstreamError, UpstreamTimeout
+from guardproxy.grounding.extract import sources_from_conversation
 from guardproxy.manifests import manifest_for, scan_for_text, unit_for
-from guardproxy.metrics import Metrics
+from guardproxy.metrics import AuditRetentionCollector, Metrics
 from guardproxy.pipeline import evaluate
 from guardproxy.provenance import jwks, load_keyring, verify_manifest
 from guardproxy.providers.base import merge_sources, parse_sources
@@ -320,10 +321,8 @@ async def analyze(request: web.Request) -> web.Response:
         policy = found
     if policy.uses_sources and direction == "output" and context:
         # context strings are conversation turns: documents in them count as sources
-        from guardproxy.grounding.extract import sources_from_conversation
-
-        found = sources_from_conversation([{"role": "user", "content": c} for c in context])
-        sources = merge_sources(sources, found)
+        documents = sources_from_conversation([{"role": "user", "content": c} for c in context])
+        sources = merge_sources(sources, documents)
     ctx = CheckContext(
         direction=direction, request_id=rid, messages=tuple(context), sources=sources
     )
@@ -575,8 +574,13 @@ def create_app(
             # signed checkpoints make a cut-off tail of the chain detectable
             checkpoint_signer=keyring.active.private.sign,
             checkpoint_kid=keyring.active.kid,
+            retention_s=settings.audit_retention_s,
+            retention_max_files=settings.audit_retention_max_files,
         )
         await audit.start()
+        metrics.registry.register(
+            AuditRetentionCollector(lambda: (audit.files_pruned, audit.prune_errors))
+        )
         upstream = UpstreamClient(settings)
         await upstream.start()
         rt = Runtime(

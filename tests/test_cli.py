@@ -79,6 +79,18 @@ def test_config_file_unknown_key(tmp_path: Path) -> None:
     assert f"config file {config}: portt: unknown setting" in result.stderr
 
 
+def test_audit_prune_errors_exit_2_with_one_line_naming_the_directory(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    result = gp("audit", "prune", "--dir", str(missing), "--older-than", "30")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"guardproxy: config error: audit directory {missing} does not exist\n"
+    )
+    result = gp("audit", "prune", "--dir", str(tmp_path), "--older-than", "-1")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "--older-than must be a positive" in result.stderr
+
+
 async def test_audit_verify_live_log_then_tampering(proxy: Proxy, tmp_path: Path) -> None:
     async with aiohttp.ClientSession() as s:
         for i in range(5):

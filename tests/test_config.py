@@ -59,3 +59,52 @@ def test_admin_token_is_secret() -> None:
     s = load_settings(env={"GUARDPROXY_ADMIN_TOKEN": "hunter2"})
     assert s.admin_token is not None and s.admin_token.get_secret_value() == "hunter2"
     assert "hunter2" not in repr(s)
+
+
+def test_audit_retention_is_off_by_default() -> None:
+    s = load_settings(env={})
+    assert (s.audit_retention_days, s.audit_retention_max_files) == (None, None)
+    assert s.audit_retention_s is None
+
+
+def test_audit_retention_precedence(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("audit_retention_days: 90\naudit-retention-max-files: 500\n")
+    s = load_settings(config_file=config, env={})
+    assert (s.audit_retention_days, s.audit_retention_max_files) == (90.0, 500)
+    assert s.audit_retention_s == 90 * 86_400.0
+    env = {"GUARDPROXY_AUDIT_RETENTION_DAYS": "30.5", "GUARDPROXY_AUDIT_RETENTION_MAX_FILES": "7"}
+    s = load_settings(config_file=config, env=env)
+    assert (s.audit_retention_days, s.audit_retention_max_files) == (30.5, 7)
+    s = load_settings(config_file=config, env=env, overrides={"audit_retention_days": 1})
+    assert s.audit_retention_days == 1.0
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"GUARDPROXY_AUDIT_RETENTION_DAYS": "0"},
+            "environment: GUARDPROXY_AUDIT_RETENTION_DAYS: Input should be greater than 0",
+        ),
+        (
+            {"GUARDPROXY_AUDIT_RETENTION_DAYS": "a month"},
+            "environment: GUARDPROXY_AUDIT_RETENTION_DAYS: Input should be a valid number",
+        ),
+        (
+            {"GUARDPROXY_AUDIT_RETENTION_MAX_FILES": "0"},
+            "environment: GUARDPROXY_AUDIT_RETENTION_MAX_FILES: Input should be greater than "
+            "or equal to 1",
+        ),
+    ],
+)
+def test_audit_retention_errors_name_the_variable(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(env=env)
+
+
+def test_audit_retention_errors_in_the_config_file_name_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("audit_retention_max_files: 2.5\n")
+    with pytest.raises(ConfigError, match=f"config file {config}: audit_retention_max_files: "):
+        load_settings(config_file=config, env={})

@@ -6,6 +6,12 @@ end. A checkpoint names the last record of the chain at the time it was written 
 a checkpoint has lost its tail, and a chain whose record differs from the checkpointed
 hash was rewritten. ``docs/audit-format.md`` states the format in language-neutral terms.
 
+The same file holds the chain's **retention markers**: a signed statement that the
+chain's oldest files were removed on purpose, naming the first record that remains (its
+``seq`` and the ``prev_hash`` it carries). A verifier accepts a chain that starts there
+instead of at genesis only with such a marker. A marker has its own ``type``, so a
+checkpoint signature can never pass for a marker signature or the other way round.
+
 Signing is left to the caller (a callable that signs bytes), so this package does not
 depend on where keys come from; verifying needs only the public keys.
 """
@@ -14,7 +20,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from guardproxy.audit.record import canonical_json, check_chain_id
@@ -25,6 +31,21 @@ else the same key signs."""
 
 SIGNED_FIELDS: Final = ("chain", "file", "hash", "kid", "seq", "time", "type")
 """The fields a checkpoint has besides ``sig``; all of them are signed."""
+
+RETENTION_TYPE: Final = "gp-audit-retention"
+"""The ``type`` of every retention marker."""
+
+RETENTION_SIGNED_FIELDS: Final = (
+    "chain",
+    "file",
+    "kid",
+    "prev_hash",
+    "removed",
+    "seq",
+    "time",
+    "type",
+)
+"""The fields a retention marker has besides ``sig``; all of them are signed."""
 
 SIGNATURE_LENGTH: Final = 64
 """Bytes of an Ed25519 signature."""
@@ -72,15 +93,49 @@ def make_checkpoint(
         "time": time,
         "kid": kid,
     }
-    signature = sign(signing_input(checkpoint))
+    return _signed(checkpoint, sign, "checkpoint")
+
+
+def make_retention_marker(
+    *,
+    chain_id: str,
+    seq: int,
+    prev_hash: str,
+    file: str,
+    removed: Sequence[int],
+    time: str,
+    kid: str,
+    sign: CheckpointSigner,
+) -> dict[str, Any]:
+    """A signed retention marker: the files numbered ``removed`` are being removed on purpose.
+
+    ``file`` is the first file that remains, ``seq`` the first record in it and
+    ``prev_hash`` the hash of the record before that one (the ``prev_hash`` the first
+    remaining record carries).
+    """
+    marker: dict[str, Any] = {
+        "type": RETENTION_TYPE,
+        "chain": chain_id,
+        "seq": seq,
+        "prev_hash": prev_hash,
+        "file": file,
+        "removed": sorted(removed),
+        "time": time,
+        "kid": kid,
+    }
+    return _signed(marker, sign, "retention marker")
+
+
+def _signed(body: dict[str, Any], sign: CheckpointSigner, what: str) -> dict[str, Any]:
+    signature = sign(signing_input(body))
     if not isinstance(signature, bytes) or len(signature) != SIGNATURE_LENGTH:
         raise ValueError(
-            f"the checkpoint signer returned {type(signature).__name__} of "
+            f"the {what} signer returned {type(signature).__name__} of "
             f"{len(signature) if isinstance(signature, bytes) else '?'} bytes, "
             f"not a {SIGNATURE_LENGTH}-byte Ed25519 signature"
         )
-    checkpoint["sig"] = b64url_encode(signature)
-    return checkpoint
+    body["sig"] = b64url_encode(signature)
+    return body
 
 
 def b64url_encode(data: bytes) -> str:

@@ -9,10 +9,18 @@ Records cut off the end of a chain (the last file shortened or removed) leave a 
 shorter chain; the chain's signed checkpoints show them. Every checkpoint must be signed
 by a known key and name a record that is in the chain with the same hash, and the chain
 must not end before its latest checkpoint.
+
+Retention removes a chain's first files on purpose and leaves a signed retention marker
+in the checkpoint file. A chain may start after genesis only where a valid marker says
+so: its first record must be the marker's first kept record (same ``seq``, and a
+``prev_hash`` equal to the marker's), and every file missing before it must be named by
+a marker. A marker that names files still present (a prune interrupted between marker and
+unlink) is a note, not a failure.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections import OrderedDict
@@ -26,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from guardproxy.audit.checkpoint import (
     CHECKPOINT_TYPE,
+    RETENTION_TYPE,
     SIGNATURE_LENGTH,
     b64url_decode,
     parse_checkpoint_file_name,
@@ -69,7 +78,9 @@ class VerifyReport:
     notes: tuple[str, ...] = ()
     """Things worth knowing that are not failures, such as torn-write sidecar files."""
     checkpoints: int = 0
-    """Lines read from the chains' checkpoint files."""
+    """Lines read from the chains' checkpoint files (retention markers included)."""
+    pruned_files: int = 0
+    """Files missing from the start of chains that retention markers account for."""
 
 
 @dataclass
@@ -80,6 +91,21 @@ class _Checkpoint:
     file: str
     found: tuple[str, int, str | None] | None = None
     """File, line and hash of the first record of the chain with this seq."""
+
+
+@dataclass
+class _Marker:
+    line: int
+    seq: int
+    prev_hash: str
+    file: str
+    number: int
+    removed: frozenset[int]
+    time: str
+    found: tuple[str, int, str | None] | None = None
+    """File, line and ``prev_hash`` of the first record of the chain with this seq."""
+    reported: bool = False
+    """A problem about this marker was already reported at the record it names."""
 
 
 def verify_directory(
@@ -135,7 +161,7 @@ def verify_directory(
         )
 
     problems: list[Problem] = []
-    files = records = checkpoints = 0
+    files = records = checkpoints = pruned_files = 0
     all_chains = sorted(chains.keys() | checkpoint_files.keys())
     for chain_id in all_chains:
         checker = _ChainChecker(directory, chain_id)
@@ -150,6 +176,7 @@ def verify_directory(
         files += checker.files
         records += checker.records
         checkpoints += checker.checkpoints
+        pruned_files += len(checker.pruned)
     if not chains and not problems:  # nothing but empty checkpoint files
         return _directory_problem(
             directory,
@@ -164,6 +191,7 @@ def verify_directory(
         problems=tuple(problems),
         notes=tuple(notes),
         checkpoints=checkpoints,
+        pruned_files=pruned_files,
     )
 
 
@@ -233,6 +261,18 @@ class _ChainChecker:
         self._checkpoint_file: str | None = None
         self._by_seq: dict[int, list[_Checkpoint]] = {}
         self._unchecked_signatures = 0
+        self._unchecked_markers = 0
+        self._markers: list[_Marker] = []
+        self._markers_by_seq: dict[int, list[_Marker]] = {}
+        self._covered: set[int] = set()
+        """File numbers some valid retention marker removes."""
+        self.pruned: list[int] = []
+        """Files missing before the first file that markers account for."""
+        self._present: set[int] = set()
+        self._number = 0
+        self._first_seq: int | None = None
+        self._first_file: str | None = None
+        self._start_by_retention = False
 
     def load_checkpoints(
         self, name: str, public_keys: Mapping[str, Ed25519PublicKey] | None
@@ -251,16 +291,26 @@ class _ChainChecker:
                         )
                         break
                     self.checkpoints += 1
-                    checkpoint = self._check_checkpoint(name, line_number, raw, public_keys)
-                    if checkpoint is not None:
-                        self._by_seq.setdefault(checkpoint.seq, []).append(checkpoint)
+                    entry = self._check_checkpoint(name, line_number, raw, public_keys)
+                    if isinstance(entry, _Marker):
+                        self._markers.append(entry)
+                        self._markers_by_seq.setdefault(entry.seq, []).append(entry)
+                        self._covered.update(entry.removed)
+                    elif entry is not None:
+                        self._by_seq.setdefault(entry.seq, []).append(entry)
         except OSError as exc:
             self._report(name, 0, None, f"cannot read: {exc.strerror or type(exc).__name__}")
-        if self._unchecked_signatures:
+        if self._unchecked_signatures or self._unchecked_markers:
+            what = " and ".join(
+                _count(n, noun)
+                for n, noun in (
+                    (self._unchecked_signatures, "checkpoint"),
+                    (self._unchecked_markers, "retention marker"),
+                )
+                if n
+            )
             self.notes.append(
-                f"chain {self.chain_id}: signatures of "
-                f"{_count(self._unchecked_signatures, 'checkpoint')} not checked "
-                "(no public keys given)"
+                f"chain {self.chain_id}: signatures of {what} not checked (no public keys given)"
             )
 
     def _check_checkpoint(
@@ -269,53 +319,41 @@ class _ChainChecker:
         line: int,
         raw: bytes,
         public_keys: Mapping[str, Ed25519PublicKey] | None,
-    ) -> _Checkpoint | None:
+    ) -> _Checkpoint | _Marker | None:
+        """Check one line of the checkpoint file: a checkpoint or a retention marker."""
         try:
-            checkpoint: Any = json.loads(raw)
+            entry: Any = json.loads(raw)
         except ValueError:
             reason = "empty line" if not raw.strip() else "not valid JSON"
             self._report(file, line, None, reason)
             return None
-        if not isinstance(checkpoint, dict):
+        if not isinstance(entry, dict):
             self._report(file, line, None, "not a JSON object")
             return None
-        record_file = checkpoint.get("file")
-        parsed_file = parse_audit_file_name(record_file) if isinstance(record_file, str) else None
-        bad = [
-            field
-            for field, valid in (
-                ("type", checkpoint.get("type") == CHECKPOINT_TYPE),
-                ("chain", isinstance(checkpoint.get("chain"), str)),
-                ("seq", _is_seq(checkpoint.get("seq"))),
-                ("hash", is_hex64(checkpoint.get("hash"))),
-                ("file", parsed_file is not None and parsed_file[0] == checkpoint.get("chain")),
-                ("time", isinstance(checkpoint.get("time"), str)),
-                ("kid", isinstance(checkpoint.get("kid"), str) and bool(checkpoint.get("kid"))),
-                ("sig", isinstance(checkpoint.get("sig"), str)),
-            )
-            if not valid
-        ]
+        is_marker = entry.get("type") == RETENTION_TYPE
+        what = "retention marker" if is_marker else "checkpoint"
+        bad = _marker_field_errors(entry) if is_marker else _checkpoint_field_errors(entry)
         if bad:
             self._report(
                 file,
                 line,
                 None,
-                f"not a valid checkpoint: missing or invalid field(s): {', '.join(bad)}",
+                f"not a valid {what}: missing or invalid field(s): {', '.join(bad)}",
             )
             return None
-        chain = checkpoint["chain"]
+        chain = entry["chain"]
         if chain != self.chain_id:
             self._report(
                 file,
                 line,
                 None,
-                f"checkpoint of chain {_printable(chain)!r} in the checkpoint file of chain "
+                f"{what} of chain {_printable(chain)!r} in the checkpoint file of chain "
                 f"{self.chain_id!r}",
             )
             return None
         try:
-            body = signing_input(checkpoint)
-            canonical = canonical_json(checkpoint) + b"\n" == raw
+            body = signing_input(entry)
+            canonical = canonical_json(entry) + b"\n" == raw
         except (TypeError, ValueError):
             body, canonical = b"", False
         if not canonical:
@@ -323,31 +361,33 @@ class _ChainChecker:
                 file,
                 line,
                 None,
-                "checkpoint line is not in canonical JSON form (rewritten by another tool, "
+                f"{what} line is not in canonical JSON form (rewritten by another tool, "
                 "or it has duplicate keys)",
             )
             return None
-        seq: int = checkpoint["seq"]
-        kid: str = checkpoint["kid"]
+        seq: int = entry["seq"]
+        kid: str = entry["kid"]
+        label = f"{what} at seq {seq}"
         if public_keys is None:
-            self._unchecked_signatures += 1
+            if is_marker:
+                self._unchecked_markers += 1
+            else:
+                self._unchecked_signatures += 1
         else:
             key = public_keys.get(kid)
-            signature = b64url_decode(checkpoint["sig"])
+            signature = b64url_decode(entry["sig"])
             if key is None:
                 self._report(
                     file,
                     line,
                     None,
-                    f"checkpoint at seq {seq} is signed with unknown key {_printable(kid)!r} "
+                    f"{label} is signed with unknown key {_printable(kid)!r} "
                     "(not among the public keys given: add it if it is a retired key of "
-                    "yours, otherwise the checkpoint is forged)",
+                    f"yours, otherwise the {what} is forged)",
                 )
                 return None
             if signature is None or len(signature) != SIGNATURE_LENGTH:
-                self._report(
-                    file, line, None, f"checkpoint at seq {seq}: sig is not an Ed25519 signature"
-                )
+                self._report(file, line, None, f"{label}: sig is not an Ed25519 signature")
                 return None
             try:
                 key.verify(signature, body)
@@ -356,19 +396,36 @@ class _ChainChecker:
                     file,
                     line,
                     None,
-                    f"checkpoint at seq {seq}: signature does not verify with key "
-                    f"{_printable(kid)!r} (checkpoint edited or forged)",
+                    f"{label}: signature does not verify with key "
+                    f"{_printable(kid)!r} ({what} edited or forged)",
                 )
                 return None
-        return _Checkpoint(line=line, seq=seq, hash=checkpoint["hash"], file=checkpoint["file"])
+        if is_marker:
+            parsed = parse_audit_file_name(entry["file"])
+            return _Marker(
+                line=line,
+                seq=seq,
+                prev_hash=entry["prev_hash"],
+                file=entry["file"],
+                number=parsed[1] if parsed is not None else 0,
+                removed=frozenset(entry["removed"]),
+                time=entry["time"],
+            )
+        return _Checkpoint(line=line, seq=seq, hash=entry["hash"], file=entry["file"])
 
     def check_file(self, number: int, name: str, *, last: bool) -> None:
+        if self.files == 0:
+            # Before the first file, retention markers account for the files they removed.
+            self.pruned = [n for n in range(1, number) if n in self._covered]
+            missing = [n for n in range(1, number) if n not in self._covered]
+        else:
+            missing = list(range(self._previous_number + 1, number))
+        self._missing.extend(audit_file_name(self.chain_id, n) for n in missing)
         self.files += 1
         self._last_file = name
-        self._missing.extend(
-            audit_file_name(self.chain_id, n) for n in range(self._previous_number + 1, number)
-        )
         self._previous_number = number
+        self._number = number
+        self._present.add(number)
         self._first_in_file = True
         try:
             with open(self.directory / name, "rb") as f:
@@ -387,6 +444,7 @@ class _ChainChecker:
 
     def finish(self) -> list[Problem]:
         tail = self._check_checkpoints()
+        self._check_markers()
         if self._missing and self._last_file is not None:
             # Only empty files follow the gap, so nothing after it can show a broken link.
             self._report(
@@ -424,6 +482,12 @@ class _ChainChecker:
         for seq in sorted(self._by_seq):
             for checkpoint in self._by_seq[seq]:
                 if checkpoint.found is None:
+                    if (
+                        self._start_by_retention
+                        and self._first_seq is not None
+                        and seq < self._first_seq
+                    ):
+                        continue  # its record was in a file that retention removed
                     if last_seq is None or seq > last_seq:
                         beyond = checkpoint
                     else:
@@ -464,6 +528,78 @@ class _ChainChecker:
                 f"the checkpoint names {beyond.file})"
             )
         return Problem(file=name, line=beyond.line, record_id=None, reason=reason)
+
+    def _check_markers(self) -> None:
+        """Match the retention markers against the records read; note what they removed."""
+        name = self._checkpoint_file or "?"
+        last_seq = self._prev_seq
+        for marker in self._markers:
+            still_there = sorted(self._present & marker.removed)
+            if still_there:
+                self.notes.append(
+                    f"{name}:{marker.line}: the retention marker names "
+                    f"{_count(len(still_there), 'file')} still present ("
+                    f"{', '.join(audit_file_name(self.chain_id, n) for n in still_there)}): "
+                    "a prune was interrupted before removing them; the next prune does"
+                )
+            if marker.reported:
+                continue
+            if marker.found is not None:
+                file, line, prev_hash = marker.found
+                if prev_hash != marker.prev_hash:
+                    self._report(
+                        name,
+                        marker.line,
+                        None,
+                        f"retention marker at seq {marker.seq} has anchor "
+                        f"{marker.prev_hash[:16]}…, but the record at {file}:{line} has "
+                        f"prev_hash {(prev_hash or '?')[:16]}… (records replaced after the "
+                        "marker was signed)",
+                    )
+                elif file != marker.file:
+                    self.notes.append(
+                        f"{name}:{marker.line}: the retention marker names {marker.file}, but "
+                        f"the record is in {file} (files renamed)"
+                    )
+            elif last_seq is None:
+                self._report(
+                    name,
+                    marker.line,
+                    None,
+                    f"retention marker keeps chain {self.chain_id} from seq {marker.seq} in "
+                    f"{marker.file}, but the chain has no records (records removed)",
+                )
+            elif marker.seq > last_seq:
+                self._report(
+                    name,
+                    marker.line,
+                    None,
+                    f"retention marker keeps the chain from seq {marker.seq} in {marker.file}, "
+                    f"but the chain ends at seq {last_seq} (records removed from the tail)",
+                )
+            elif self._first_seq is None or marker.seq >= self._first_seq:
+                self._report(
+                    name,
+                    marker.line,
+                    None,
+                    f"retention marker at seq {marker.seq} names a first kept record of "
+                    f"{marker.file} that is not in the chain (records removed)",
+                )
+            # else: an older marker whose first kept record a later one removed
+        if self.pruned:
+            times = sorted({m.time for m in self._markers if m.removed & set(self.pruned)})
+            when = times[0] if len(times) == 1 else f"{times[0]} to {times[-1]}"
+            names = [audit_file_name(self.chain_id, n) for n in (self.pruned[0], self.pruned[-1])]
+            span = names[0] if len(self.pruned) == 1 else f"{names[0]} to {names[1]}"
+            start = (
+                f"; the chain starts at seq {self._first_seq} in {self._first_file}"
+                if self._first_seq is not None
+                else ""
+            )
+            self.notes.append(
+                f"chain {self.chain_id}: {_count(len(self.pruned), 'file')} removed by "
+                f"retention ({span}), marked {_printable(when)}{start}"
+            )
 
     def _report(self, file: str, line: int, record_id: str | None, reason: str) -> None:
         if len(self._problems) < _MAX_PROBLEMS_PER_CHAIN:
@@ -527,9 +663,15 @@ class _ChainChecker:
             self._remember(reference, file, line)
         seq = record.get("seq")
         if _is_seq(seq):
+            if self._first_seq is None:
+                self._first_seq, self._first_file = seq, file
             for checkpoint in self._by_seq.get(seq, ()):
                 if checkpoint.found is None:
                     checkpoint.found = (file, line, reference)
+            prev_hash = record.get("prev_hash")
+            for marker in self._markers_by_seq.get(seq, ()):
+                if marker.found is None:
+                    marker.found = (file, line, prev_hash if is_hex64(prev_hash) else None)
             self._prev_seq = seq
         elif self._prev_seq is not None:
             self._prev_seq += 1
@@ -562,15 +704,12 @@ class _ChainChecker:
     def _link_reasons(
         self, record: dict[str, Any], first_in_file: bool, missing: list[str]
     ) -> list[str]:
+        if self._prev_seq is None:
+            return self._start_reasons(record, missing)
         reasons: list[str] = []
         prev_hash = record.get("prev_hash")
         if is_hex64(prev_hash) and prev_hash != self._expected_prev:
-            if self._prev_seq is None:
-                reason = (
-                    "first record of the chain does not link to genesis "
-                    "(earlier records or files are missing)"
-                )
-            elif first_in_file:
+            if first_in_file:
                 reason = (
                     "chain continues in a file whose first record does not link to the "
                     f"previous file ({self._prev_file_with_records})"
@@ -585,22 +724,126 @@ class _ChainChecker:
             reasons.append(reason)
         seq = record.get("seq")
         if _is_seq(seq):
-            if self._prev_seq is None:
-                if seq != 0:
-                    reasons.append(f"seq starts at {seq}, not 0")
-            elif seq > self._prev_seq + 1:
+            if seq > self._prev_seq + 1:
                 reasons.append(f"seq jumps from {self._prev_seq} to {seq}")
             elif seq <= self._prev_seq:
                 reasons.append(f"seq goes back from {self._prev_seq} to {seq}")
+        self._note_or_report_missing(reasons, missing, "missing file(s)")
+        return reasons
+
+    def _start_reasons(self, record: dict[str, Any], missing: list[str]) -> list[str]:
+        """The first record of the chain starts at genesis or where a retention marker says."""
+        reasons: list[str] = []
+        prev_hash, seq = record.get("prev_hash"), record.get("seq")
+        at_genesis = prev_hash == GENESIS_HASH and seq == 0
+        if is_hex64(prev_hash) and _is_seq(seq) and not at_genesis:
+            anchored = any(m.prev_hash == prev_hash for m in self._markers_by_seq.get(seq, ()))
+            # A first file that a marker removes too: a prune stopped before unlinking it.
+            if anchored or self._number in self._covered:
+                self._start_by_retention = True
+            else:
+                reasons = self._unexplained_start(seq)
+        else:
+            if is_hex64(prev_hash) and prev_hash != GENESIS_HASH:
+                reasons.append(
+                    "first record of the chain does not link to genesis "
+                    "(earlier records or files are missing)"
+                )
+            if _is_seq(seq) and seq != 0:
+                reasons.append(f"seq starts at {seq}, not 0")
+        if self._markers:
+            label = "missing file(s) not covered by a retention marker"
+        else:
+            label = "missing file(s)"
+        if missing and self._start_by_retention:
+            reasons.append(f"{label}: {', '.join(missing)}")
+        else:
+            self._note_or_report_missing(reasons, missing, label)
+        return reasons
+
+    def _unexplained_start(self, seq: int) -> list[str]:
+        kept = [m for m in self._markers if m.number == self._number]
+        if kept:
+            marker = kept[-1]
+            where = f"{self._checkpoint_file}:{marker.line}"
+            if seq > marker.seq:
+                marker.reported = True
+                return [
+                    "records deleted from the start of the first kept file: the chain starts "
+                    f"at seq {seq}, but the retention marker at {where} keeps it from seq "
+                    f"{marker.seq}"
+                ]
+            if seq == marker.seq:
+                marker.reported = True
+                return [
+                    f"prev_hash does not match the anchor of the retention marker at {where} "
+                    "(the first kept record was replaced, or the marker was signed for other "
+                    "records)"
+                ]
+        target = "genesis or to a retention marker" if self._markers else "genesis"
+        reasons = [
+            f"first record of the chain does not link to {target} "
+            "(earlier records or files are missing)"
+        ]
+        if seq != 0:
+            reasons.append(f"seq starts at {seq}, not 0")
+        return reasons
+
+    def _note_or_report_missing(self, reasons: list[str], missing: list[str], label: str) -> None:
         if missing and reasons:
-            reasons.append(f"missing file(s): {', '.join(missing)}")
+            reasons.append(f"{label}: {', '.join(missing)}")
         elif missing:
             # The links hold across the gap, so no record is missing, only file numbers.
             self.notes.append(
                 f"chain {self.chain_id}: file number(s) skipped without a break in the "
                 f"chain: {', '.join(missing)}"
             )
-        return reasons
+
+
+def _is_chain_file(name: object, chain: object) -> bool:
+    parsed = parse_audit_file_name(name) if isinstance(name, str) else None
+    return parsed is not None and parsed[0] == chain
+
+
+def _checkpoint_field_errors(entry: dict[str, Any]) -> list[str]:
+    valid = {
+        "type": entry.get("type") == CHECKPOINT_TYPE,
+        "chain": isinstance(entry.get("chain"), str),
+        "seq": _is_seq(entry.get("seq")),
+        "hash": is_hex64(entry.get("hash")),
+        "file": _is_chain_file(entry.get("file"), entry.get("chain")),
+        **_signature_fields_valid(entry),
+    }
+    return [field for field, ok in valid.items() if not ok]
+
+
+def _marker_field_errors(entry: dict[str, Any]) -> list[str]:
+    file = entry.get("file")
+    parsed = parse_audit_file_name(file) if isinstance(file, str) else None
+    kept = parsed[1] if parsed is not None and parsed[0] == entry.get("chain") else 0
+    removed = entry.get("removed")
+    valid = {
+        "chain": isinstance(entry.get("chain"), str),
+        "seq": _is_seq(entry.get("seq")),
+        "prev_hash": is_hex64(entry.get("prev_hash")),
+        "file": kept > 0,
+        # file numbers before the first kept file, ascending, each once
+        "removed": isinstance(removed, list)
+        and bool(removed)
+        and all(_is_seq(n) and 0 < n < kept for n in removed)
+        and all(a < b for a, b in itertools.pairwise(removed)),
+        **_signature_fields_valid(entry),
+    }
+    return [field for field, ok in valid.items() if not ok]
+
+
+def _signature_fields_valid(entry: dict[str, Any]) -> dict[str, bool]:
+    kid = entry.get("kid")
+    return {
+        "time": isinstance(entry.get("time"), str),
+        "kid": isinstance(kid, str) and bool(kid),
+        "sig": isinstance(entry.get("sig"), str),
+    }
 
 
 def _is_seq(value: object) -> TypeGuard[int]:

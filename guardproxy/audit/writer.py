@@ -18,8 +18,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
-import sys
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -28,10 +26,12 @@ from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
 
 from guardproxy.audit.checkpoint import (
+    RETENTION_TYPE,
     CheckpointSigner,
     checkpoint_file_name,
     make_checkpoint,
 )
+from guardproxy.audit.files import cut_torn_tail, lines_backwards, try_lock_chain, write_all
 from guardproxy.audit.record import (
     GENESIS_HASH,
     RESERVED_FIELDS,
@@ -42,18 +42,16 @@ from guardproxy.audit.record import (
     parse_audit_file_name,
     record_hash,
 )
+from guardproxy.audit.retention import RetentionRule, chain_files, plan_prune, remove_files
 from guardproxy.durable import fsync_directory
 from guardproxy.errors import GuardProxyError
-
-if sys.platform != "win32":
-    import fcntl
 
 log = logging.getLogger(__name__)
 
 FsyncMode = Literal["always", "interval", "never"]
 _FSYNC_MODES: tuple[FsyncMode, ...] = ("always", "interval", "never")
-_READ_CHUNK = 64 * 1024
 _T = TypeVar("_T")
+_MARKER_LOOKBACK = 1000  # lines read back past retention markers for the latest checkpoint
 
 
 class AuditWriteError(GuardProxyError):
@@ -83,6 +81,15 @@ class AuditWriter:
     before each checkpoint (whatever ``fsync`` says) so that a checkpoint never names a
     record a crash could still lose. A checkpoint that cannot be signed or written is
     logged and counted in ``checkpoint_errors``; it never fails an append.
+
+    Retention: with ``retention_s`` and/or ``retention_max_files`` (and a signer), the
+    writer removes the chain's closed files once they are older than ``retention_s`` or
+    the chain has more than ``retention_max_files`` files, oldest first, never the file
+    it writes to. Before removing any, it appends a signed retention marker to the
+    checkpoint file and syncs it, so that verification can tell retention from
+    tampering. It prunes when it starts, after each rotation and every
+    ``retention_interval_s``, always in its I/O thread; a failure is logged and counted in
+    ``prune_errors`` and never fails an append.
     """
 
     def __init__(
@@ -99,6 +106,9 @@ class AuditWriter:
         checkpoint_kid: str | None = None,
         checkpoint_every: int = 100,
         checkpoint_interval_s: float = 10.0,
+        retention_s: float | None = None,
+        retention_max_files: int | None = None,
+        retention_interval_s: float = 3600.0,
     ) -> None:
         self._chain_id = check_chain_id(chain_id)
         if max_file_bytes < 1:
@@ -132,6 +142,15 @@ class AuditWriter:
         self._kid = checkpoint_kid
         self._checkpoint_every = checkpoint_every
         self._checkpoint_interval_s = checkpoint_interval_s
+        self._retention = RetentionRule(max_age_s=retention_s, max_files=retention_max_files)
+        if self._retention.enabled and checkpoint_signer is None:
+            raise ValueError(
+                "retention needs checkpoint_signer and checkpoint_kid: files removed without "
+                "a signed retention marker are indistinguishable from tampering"
+            )
+        if not retention_interval_s > 0:
+            raise ValueError(f"retention_interval_s must be positive, got {retention_interval_s}")
+        self._retention_interval_s = retention_interval_s
 
         self.write_errors: int = 0
         """Appends (and background syncs) that failed; exported as a metric."""
@@ -139,6 +158,10 @@ class AuditWriter:
         """Checkpoints signed and written by this writer."""
         self.checkpoint_errors: int = 0
         """Checkpoints that could not be signed or written; exported as a metric."""
+        self.files_pruned: int = 0
+        """Files this writer removed by retention."""
+        self.prune_errors: int = 0
+        """Retention runs that could not mark or remove what they should have."""
 
         # Event-loop side.
         self._executor = ThreadPoolExecutor(
@@ -149,6 +172,7 @@ class AuditWriter:
         self._closed = False
         self._sync_timer: asyncio.TimerHandle | None = None
         self._checkpoint_timer: asyncio.TimerHandle | None = None
+        self._retention_timer: asyncio.TimerHandle | None = None
 
         # Owned by the I/O thread; the event loop only reads _path.
         self._file: IO[bytes] | None = None
@@ -208,6 +232,8 @@ class AuditWriter:
                 f"{_describe(exc)}; check that the directory exists and is writable"
             ) from exc
         self._started = True
+        if self._retention.enabled:
+            self._on_retention_timer()  # prune what expired while the writer was stopped
 
     async def append(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Add ``chain``, ``seq``, ``prev_hash`` and ``hash``, write one line, return it.
@@ -255,6 +281,29 @@ class AuditWriter:
         with contextlib.suppress(RuntimeError):  # the executor is shutting down
             self._executor.submit(self._checkpoint_sync)
 
+    def _on_retention_timer(self) -> None:
+        self._retention_timer = None
+        if self._closed:
+            return
+        with contextlib.suppress(RuntimeError):  # the executor is shutting down
+            self._executor.submit(self._prune_sync)
+        loop = asyncio.get_running_loop()
+        self._retention_timer = loop.call_later(
+            self._retention_interval_s, self._on_retention_timer
+        )
+
+    async def prune(self) -> tuple[str, ...]:
+        """Apply the retention now, in the writer thread; return the names of removed files.
+
+        The writer also does this by itself (at start, after rotations, on a timer).
+        """
+        if not self._started:
+            raise RuntimeError("call start() before prune()")
+        if self._closed:
+            return ()
+        async with self._append_lock:
+            return await self._in_thread(self._prune_sync)
+
     async def get(self, decision_id: str) -> dict[str, Any] | None:
         """The latest stored record with this decision id, or ``None``.
 
@@ -276,10 +325,10 @@ class AuditWriter:
         if self._closed:
             return
         self._closed = True
-        for timer in (self._sync_timer, self._checkpoint_timer):
+        for timer in (self._sync_timer, self._checkpoint_timer, self._retention_timer):
             if timer is not None:
                 timer.cancel()
-        self._sync_timer = self._checkpoint_timer = None
+        self._sync_timer = self._checkpoint_timer = self._retention_timer = None
         async with self._append_lock:
             if self._started:
                 try:
@@ -340,56 +389,28 @@ class AuditWriter:
         self._open(numbers[-1], create=False)
 
     def _lock_chain(self) -> None:
-        if sys.platform == "win32":  # pragma: no cover - the proxy runs on POSIX systems
-            return
-        lock_path = self._directory / f"audit-{self._chain_id}.lock"
-        lock_file = open(lock_path, "ab")  # noqa: SIM115 - held until close
-        try:
-            fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock_file.close()
+        lock_file = try_lock_chain(self._directory, self._chain_id)
+        if lock_file is None:
             raise AuditWriteError(
                 f"audit chain {self._chain_id} in {self._directory} is already being written "
-                "by another writer; give each worker process its own chain id"
-            ) from None
-        except OSError:
-            lock_file.close()
-            raise
+                "by another writer (or pruned by `guardproxy audit prune`); give each worker "
+                "process its own chain id"
+            )
         self._lock_file = lock_file
 
     def _cut_torn_tail(self, path: Path) -> bytes | None:
-        """Move an incomplete last line aside; return the last complete line, if any.
-
-        A crash in the middle of a write leaves a line without its newline. Those bytes
-        are not part of the chain (or of its checkpoints), but they are evidence, so they
-        go to a sidecar file.
-        """
-        with open(path, "r+b") as f:
-            size = f.seek(0, os.SEEK_END)
-            end = _after_last_newline(f, size)
-            if end < size:
-                sidecar = _torn_sidecar_path(path, end)
-                f.seek(end)
-                with open(sidecar, "xb") as out:
-                    shutil.copyfileobj(f, out)
-                    out.flush()
-                    os.fsync(out.fileno())
-                f.truncate(end)
-                f.flush()
-                os.fsync(f.fileno())
-                log.warning(
-                    "audit chain %s: %s ended with %d bytes of an interrupted write; moved "
-                    "them to %s and continuing after the last complete line",
-                    self._chain_id,
-                    path.name,
-                    size - end,
-                    sidecar.name,
-                )
-            if end == 0:
-                return None
-            start = _after_last_newline(f, end - 1)
-            f.seek(start)
-            return f.read(end - start)
+        """Move an incomplete last line aside; return the last complete line, if any."""
+        last, torn = cut_torn_tail(path)
+        if torn is not None:
+            log.warning(
+                "audit chain %s: %s ended with %d bytes of an interrupted write; moved "
+                "them to %s and continuing after the last complete line",
+                self._chain_id,
+                path.name,
+                torn.size,
+                torn.sidecar.name,
+            )
+        return last
 
     def _continue_after(self, path: Path, line: bytes) -> None:
         try:
@@ -456,7 +477,7 @@ class AuditWriter:
 
     def _write_line(self, data: bytes) -> None:
         """The one place record bytes reach the file."""
-        _write_all(self._current_file(), data, self._path)
+        write_all(self._current_file(), data, self._path)
 
     def _append_sync(self, record: dict[str, Any]) -> dict[str, Any]:
         decision_id = record["id"]
@@ -469,6 +490,7 @@ class AuditWriter:
         digest = hashlib.sha256(canonical_json(record)).hexdigest()
         record["hash"] = digest
         line = canonical_json(record) + b"\n"
+        rotated = False
         try:
             if self._damaged or self._file is None:
                 self._restore_tail()
@@ -480,6 +502,7 @@ class AuditWriter:
                 )
             ):
                 self._rotate()
+                rotated = True
         except OSError as exc:
             self.write_errors += 1
             raise AuditWriteError(
@@ -516,6 +539,10 @@ class AuditWriter:
             self._uncovered += 1
             if self._uncovered >= self._checkpoint_every:
                 self._checkpoint_sync()
+        if rotated and self._retention.enabled:
+            # Queued behind this append, so that the record is not held up by the pruning.
+            with contextlib.suppress(RuntimeError):  # the executor is shutting down
+                self._executor.submit(self._prune_sync)
         return stored
 
     def _restore_tail(self) -> None:
@@ -582,11 +609,12 @@ class AuditWriter:
         self._cp_file, self._cp_size = cp_file, size
         if last_line is None:
             return
-        try:
-            last = json.loads(last_line)
-        except ValueError:
-            last = None
-        seq = last.get("seq") if isinstance(last, dict) else None
+        last = _parse_line(last_line)
+        if last is not None and last.get("type") == RETENTION_TYPE:
+            last = self._latest_checkpoint(path, size)
+            if last is None:
+                return  # markers only: no checkpoint to continue from
+        seq = last.get("seq") if last is not None else None
         if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0:
             self._cp_seq = seq
         else:
@@ -596,6 +624,19 @@ class AuditWriter:
                 self._chain_id,
                 path.name,
             )
+
+    def _latest_checkpoint(self, path: Path, end: int) -> dict[str, Any] | None:
+        """The last line of the checkpoint file that is not a retention marker, if any."""
+        with open(path, "rb") as f:
+            for line_number, line in enumerate(lines_backwards(f, end)):
+                if line_number >= _MARKER_LOOKBACK:
+                    return None
+                parsed = _parse_line(line)
+                if parsed is None:
+                    return {}  # not JSON: the caller logs that it is not a checkpoint
+                if parsed.get("type") != RETENTION_TYPE:
+                    return parsed
+        return None
 
     def _checkpoint_sync(self) -> None:
         """Sign and write a checkpoint of the last record, unless it is already covered."""
@@ -633,6 +674,70 @@ class AuditWriter:
         self._uncovered = 0
         self.checkpoints_written += 1
 
+    # ------------------------------------------------------------------ retention
+
+    def _prune_sync(self) -> tuple[str, ...]:
+        """Remove what the retention allows, after a signed and synced marker says so."""
+        if (
+            not self._retention.enabled
+            or self._signer is None
+            or self._kid is None
+            or self._io_closed
+            or self._damaged
+        ):
+            return ()
+        try:
+            numbers = chain_files(self._directory).get(self._chain_id, [])
+            now = time.time()
+            plan = plan_prune(
+                self._directory,
+                self._chain_id,
+                numbers,
+                self._retention,
+                now=now,
+                current=self._number,
+            )
+            if plan is None:
+                return ()
+            if self._cp_file is None:
+                self._open_checkpoints()
+            # The marker names the first remaining record: it must be on disk before.
+            self._sync_record_file(plan.keep_file)
+            marker = plan.marker(now=now, kid=self._kid, sign=self._signer)
+            # Synced whatever the fsync setting: an unlink must never outlive its marker.
+            self._write_checkpoint_line(canonical_json(marker) + b"\n", sync=True)
+        except Exception as exc:
+            self.prune_errors += 1
+            detail = _describe(exc) if isinstance(exc, OSError) else str(exc)
+            log.error("audit chain %s: retention not applied: %s", self._chain_id, detail)
+            return ()
+        removed, error = remove_files(self._directory, plan)
+        self.files_pruned += len(removed)
+        if removed:
+            gone = {self._directory / name for name in removed}
+            for decision_id in [d for d, entry in self._index.items() if entry[0] in gone]:
+                del self._index[decision_id]
+            log.info(
+                "audit chain %s: removed %d file(s) by retention (%s to %s); the chain now "
+                "starts at seq %d in %s",
+                self._chain_id,
+                len(removed),
+                removed[0],
+                removed[-1],
+                plan.seq,
+                plan.keep_file,
+            )
+        if error is not None:
+            self.prune_errors += 1
+            log.error(
+                "audit chain %s: retention marker written, but %s was not removed: %s; "
+                "the next run retries",
+                self._chain_id,
+                error.filename,
+                _describe(error),
+            )
+        return removed
+
     def _sync_record_file(self, name: str) -> None:
         # A checkpoint must never reach the disk before the record it names.
         if self._file is not None and self._path is not None and self._path.name == name:
@@ -642,14 +747,14 @@ class AuditWriter:
         with open(self._directory / name, "rb") as f:  # the last record is in an older file
             os.fsync(f.fileno())
 
-    def _write_checkpoint_line(self, line: bytes) -> None:
-        """The one place checkpoint bytes reach the file."""
+    def _write_checkpoint_line(self, line: bytes, *, sync: bool = False) -> None:
+        """The one place checkpoint and retention marker bytes reach the file."""
         cp_file = self._cp_file
         if cp_file is None:
             raise OSError(f"{self.checkpoint_path} is not open")
         try:
-            _write_all(cp_file, line, self.checkpoint_path)
-            if self._fsync_mode != "never":
+            write_all(cp_file, line, self.checkpoint_path)
+            if sync or self._fsync_mode != "never":
                 os.fsync(cp_file.fileno())
         except OSError:
             # Cut what was written; failing that, reopening cuts the torn line aside.
@@ -680,6 +785,14 @@ class AuditWriter:
             if self._lock_file is not None:
                 self._lock_file.close()  # releases the chain lock
                 self._lock_file = None
+
+
+def _parse_line(line: bytes) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(line)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def find_record(
@@ -737,36 +850,3 @@ def _scan_file(path: Path, needle: bytes, decision_id: str) -> dict[str, Any] | 
     except OSError:
         return None
     return found
-
-
-def _write_all(file: IO[bytes], data: bytes, path: Path | None) -> None:
-    view = memoryview(data)
-    while view:
-        written = file.write(view)
-        if not written:
-            raise OSError(f"short write to {path}")
-        view = view[written:]
-
-
-def _after_last_newline(f: IO[bytes], end: int) -> int:
-    """The offset just after the last ``\\n`` before ``end``, or 0 if there is none."""
-    pos = end
-    while pos > 0:
-        step = min(_READ_CHUNK, pos)
-        pos -= step
-        f.seek(pos)
-        chunk = f.read(step)
-        newline = chunk.rfind(b"\n")
-        if newline >= 0:
-            return pos + newline + 1
-    return 0
-
-
-def _torn_sidecar_path(path: Path, offset: int) -> Path:
-    # The same offset can be torn twice (the next write starts where the torn one did).
-    candidate = path.with_name(f"{path.name}.{offset}.torn")
-    attempt = 1
-    while candidate.exists():
-        attempt += 1
-        candidate = path.with_name(f"{path.name}.{offset}.{attempt}.torn")
-    return candidate

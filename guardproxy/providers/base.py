@@ -9,6 +9,7 @@ from typing import Any
 
 from guardproxy.checks.base import Source
 from guardproxy.errors import BadRequest
+from guardproxy.grounding.extract import sources_from_conversation
 from guardproxy.pipeline import Verdict
 from guardproxy.placeholders import Placeholders
 from guardproxy.sse import SSEEvent
@@ -59,8 +60,6 @@ class RequestInfo:
 
     def add_conversation_sources(self) -> None:
         """Append the documents found in the conversation to the declared sources."""
-        from guardproxy.grounding.extract import sources_from_conversation
-
         found = sources_from_conversation(self.conversation, self.system)
         if found:
             self.sources = merge_sources(self.sources, found)

@@ -1,0 +1,1 @@
+"""Grounding: how well an answer rests on its sources."""
