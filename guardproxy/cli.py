@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     mock = sub.add_parser("mock-upstream", help="an OpenAI/Anthropic-compatible mock LLM")
     mock.add_argument("--port", type=int, default=8081)
     mock.add_argument("--host", default="127.0.0.1")
+    moderation = sub.add_parser(
+        "mock-moderation", help="a mock moderation / guard-model service for the classifier check"
+    )
+    moderation.add_argument("--port", type=int, default=8082)
+    moderation.add_argument("--host", default="127.0.0.1")
     pol = sub.add_parser("policy", help="check or test policies")
     pol_sub = pol.add_subparsers(dest="policy_command", required=True, parser_class=_Parser)
     check = pol_sub.add_parser("check", help="validate policy files")
@@ -346,6 +351,21 @@ def cmd_mock(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_mock_moderation(args: argparse.Namespace) -> int:
+    from guardproxy.mock_moderation import serve_mock_moderation
+
+    _setup_logging("info")
+    _install_loop()
+    print(
+        f"mock moderation service on http://{args.host}:{args.port} "
+        "(/v1/moderations, /v1/chat/completions)",
+        flush=True,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_mock_moderation(args.host, args.port))
+    return EXIT_OK
+
+
 def cmd_policy_check(args: argparse.Namespace) -> int:
     from guardproxy.checks.registry import CheckRegistry
     from guardproxy.errors import PolicyError
@@ -560,6 +580,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": cmd_serve,
         "demo": cmd_demo,
         "mock-upstream": cmd_mock,
+        "mock-moderation": cmd_mock_moderation,
         "audit": cmd_audit_verify,
         "provenance": cmd_provenance_verify,
     }

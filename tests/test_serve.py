@@ -161,3 +161,36 @@ def test_serve_reloads_on_sighup_and_stops_cleanly(tmp_path: Path) -> None:
     assert proc.returncode == 0, output
     assert "policy reload failed, keeping the running policies" in output
     assert "default.yaml:1: output[0].use: unknown check 'nope'" in output
+
+
+def test_mock_moderation_command_serves_the_moderation_shape() -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "guardproxy.cli", "mock-moderation", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = json.dumps({"model": "m", "input": "a friendly hello"}).encode()
+        while True:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/v1/moderations",
+                data=body,
+                headers={"Content-Type": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=2) as resp:
+                    answer = json.loads(resp.read())
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(stop(proc)) from None
+                time.sleep(0.2)
+        assert answer["results"][0]["flagged"] is False
+        assert "hate" in answer["results"][0]["categories"]
+    finally:
+        out = stop(proc)
+    assert f"mock moderation service on http://127.0.0.1:{port}" in out
