@@ -221,8 +221,11 @@ def apply_edits(text: str, redactions: Sequence[Finding], insertions: Sequence[F
 
 
 def effective_annotations(annotations: Sequence[Annotation]) -> list[Annotation]:
-    """Drop annotations that only go along with others when there are no others."""
-    others = [a for a in annotations if not a.data.get("only_with_others")]
+    """Drop annotations that only go along with others when there are no others.
+
+    An annotation without text (machine-readable data only) is not one of those others.
+    """
+    others = [a for a in annotations if a.text and not a.data.get("only_with_others")]
     return list(annotations) if others else []
 
 

@@ -121,6 +121,8 @@ def parse_json(raw: bytes) -> dict[str, Any]:
 
 
 def _ctx_factory(direction: str, rid: str, info: RequestInfo) -> Any:
+    shared: dict[str, Any] = {}
+
     def make(partial: bool) -> CheckContext:
         return CheckContext(
             direction=direction,  # type: ignore[arg-type]
@@ -130,6 +132,7 @@ def _ctx_factory(direction: str, rid: str, info: RequestInfo) -> Any:
             sources=info.sources,
             partial=partial,
             prior_answers=info.prior_answers,
+            shared=shared,
         )
 
     return make

@@ -59,6 +59,9 @@ class CheckContext:
     """Assistant answers earlier in the conversation (0 on the first turn)."""
     logprobs: tuple[float, ...] = ()
     """Token log-probabilities of the answer when the upstream returned them."""
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """Per-request scratch space for what several checks derive from the same context
+    (an index over the sources); keys are the deriving module's name."""
 
 
 @dataclass(frozen=True, slots=True)
