@@ -1,12 +1,14 @@
-"""Measure what guardproxy adds: the mock upstream direct, through a passthrough proxy and
-through a proxy running the default (PII) policy, side by side in one run.
+"""Measure what guardproxy adds: the mock upstream reached directly, through two baseline
+relays (a minimal aiohttp relay and nginx) and through guardproxy with the passthrough,
+default and strict policies, side by side in one run.
 
-    python -m loadtest.run [--quick] [--out BENCHMARKS.md] [--keep]
+    python -m loadtest.run [--quick] [--only KEYS] [--targets NAMES] [--out BENCHMARKS.md]
 
-It starts three subprocesses on 127.0.0.1 (the mock upstream and two proxies), waits for
-them to be ready, runs the scenarios in ``SCENARIOS`` one after the other, prints a
-markdown section and, with ``--out``, appends it to a file. The subprocesses are always
-stopped, also on Ctrl-C or SIGTERM. Nothing is sent anywhere but 127.0.0.1.
+It starts the mock upstream and one subprocess per relay or proxy on 127.0.0.1, waits for
+them to be ready, runs the scenarios in ``SCENARIOS`` one after the other against every
+target, prints a markdown section and, with ``--out``, appends it to a file. The
+subprocesses are always stopped, also on Ctrl-C or SIGTERM. Nothing is sent anywhere but
+127.0.0.1. nginx is optional: without it that target is left out and the run says so.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import contextlib
 import ctypes
 import datetime as dt
 import json
+import math
 import os
 import platform
 import shutil
@@ -28,22 +31,38 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
 from guardproxy.mock_llm import DEFAULT_REPLY, filler_text
+from loadtest import nginx
 
 HOST = "127.0.0.1"
+REPO_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 120.0
 REPLY_CHARS = 1000
 STREAM_CHUNKS = 50
-PACED_CHUNK_DELAY_MS = 10
+# SSE events the mock sends per stream: the role chunk, the text chunks, the finish chunk
+# and [DONE]; CPU per event divides by this, the work each relay or proxy has to do
+UPSTREAM_EVENTS = STREAM_CHUNKS + 3
+PACED_CHUNK_DELAY_MS = 20
 PII_TAGS = ("<PERSON>", "<EMAIL_ADDRESS>", "<PHONE_NUMBER>")
 PII_VALUES = ("Jane Doe", "jane.doe@example.com", "415-555-0132")
-TARGETS = ("direct", "passthrough", "default")
+# in the order of the table rows; the policies are guardproxy's shipped policies
+TARGETS = ("direct", "relay", "nginx", "passthrough", "default", "strict")
+POLICIES = ("passthrough", "default", "strict")
+CHECKED = ("default", "strict")  # slow targets: fewer requests (Scenario.checked_count)
+TARGET_NOTES = {
+    "direct": "the mock upstream itself",
+    "relay": "`loadtest/relay.py`, a minimal aiohttp relay (the Python floor)",
+    "nginx": "nginx from the Debian package, one worker per CPU (the native floor)",
+    "passthrough": "guardproxy, `passthrough` policy (no checks; audit log and metrics)",
+    "default": "guardproxy, `default` policy (PII redaction and secrets, NER workers)",
+    "strict": "guardproxy, `strict` policy (PII both ways, blocking identifiers, secrets)",
+}
 
 # --- scenarios ---------------------------------------------------------------------------
 
@@ -55,13 +74,26 @@ class Scenario:
     stream: bool
     concurrency: int
     warmup: int
-    counts: dict[str, int]  # measured requests per target
+    count: int  # measured requests for direct, relay, nginx and passthrough
+    checked_count: int  # ... and for the policies that run checks (default, strict)
     headers: dict[str, str]
     expect: str  # "filler": content must equal the filler text; "pii": redaction expected
+    reply_chars: int = REPLY_CHARS
+
+    def count_for(self, target: str) -> int:
+        return self.checked_count if target in CHECKED else self.count
 
 
-_FILLER = {"x-mock-reply-chars": str(REPLY_CHARS)}
-_STREAMED = {**_FILLER, "x-mock-chunks": str(STREAM_CHUNKS)}
+def _filler(chars: int) -> dict[str, str]:
+    return {"x-mock-reply-chars": str(chars)}
+
+
+_STREAMED = {**_filler(REPLY_CHARS), "x-mock-chunks": str(STREAM_CHUNKS)}
+_PACED = {**_STREAMED, "x-mock-chunk-delay-ms": str(PACED_CHUNK_DELAY_MS)}
+_PACED_TITLE = (
+    f"Streamed, ~1 KB answer in {STREAM_CHUNKS} chunks {PACED_CHUNK_DELAY_MS} ms apart "
+    "(a model producing ~1000 chars/s)"
+)
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
@@ -70,8 +102,9 @@ SCENARIOS: tuple[Scenario, ...] = (
         stream=False,
         concurrency=1,
         warmup=30,
-        counts={"direct": 300, "passthrough": 300, "default": 100},
-        headers=_FILLER,
+        count=300,
+        checked_count=100,
+        headers=_filler(REPLY_CHARS),
         expect="filler",
     ),
     Scenario(
@@ -80,9 +113,33 @@ SCENARIOS: tuple[Scenario, ...] = (
         stream=False,
         concurrency=16,
         warmup=32,
-        counts={"direct": 1600, "passthrough": 1600, "default": 320},
-        headers=_FILLER,
+        count=1600,
+        checked_count=320,
+        headers=_filler(REPLY_CHARS),
         expect="filler",
+    ),
+    Scenario(
+        "ns64",
+        "Non-streamed, ~1 KB answer (filler, no PII), concurrency 64",
+        stream=False,
+        concurrency=64,
+        warmup=64,
+        count=3200,
+        checked_count=384,
+        headers=_filler(REPLY_CHARS),
+        expect="filler",
+    ),
+    Scenario(
+        "ns4k1",
+        "Non-streamed, ~4 KB answer (filler, no PII), concurrency 1",
+        stream=False,
+        concurrency=1,
+        warmup=10,
+        count=300,
+        checked_count=60,
+        headers=_filler(4000),
+        expect="filler",
+        reply_chars=4000,
     ),
     Scenario(
         "st1",
@@ -90,19 +147,42 @@ SCENARIOS: tuple[Scenario, ...] = (
         stream=True,
         concurrency=1,
         warmup=10,
-        counts={"direct": 200, "passthrough": 200, "default": 60},
+        count=200,
+        checked_count=60,
         headers=_STREAMED,
         expect="filler",
     ),
     Scenario(
         "st1paced",
-        f"Streamed, ~1 KB answer in {STREAM_CHUNKS} chunks {PACED_CHUNK_DELAY_MS} ms apart "
-        "(a model producing ~2000 chars/s), concurrency 1",
+        f"{_PACED_TITLE}, concurrency 1",
         stream=True,
         concurrency=1,
         warmup=2,
-        counts={"direct": 20, "passthrough": 20, "default": 20},
-        headers={**_STREAMED, "x-mock-chunk-delay-ms": str(PACED_CHUNK_DELAY_MS)},
+        count=20,
+        checked_count=20,
+        headers=_PACED,
+        expect="filler",
+    ),
+    Scenario(
+        "st16paced",
+        f"{_PACED_TITLE}, 16 streams at once",
+        stream=True,
+        concurrency=16,
+        warmup=16,
+        count=64,
+        checked_count=32,
+        headers=_PACED,
+        expect="filler",
+    ),
+    Scenario(
+        "st64paced",
+        f"{_PACED_TITLE}, 64 streams at once",
+        stream=True,
+        concurrency=64,
+        warmup=64,
+        count=128,
+        checked_count=64,
+        headers=_PACED,
         expect="filler",
     ),
     Scenario(
@@ -112,7 +192,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         stream=False,
         concurrency=1,
         warmup=10,
-        counts={"direct": 100, "passthrough": 100, "default": 100},
+        count=100,
+        checked_count=100,
         headers={},
         expect="pii",
     ),
@@ -123,7 +204,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         stream=True,
         concurrency=1,
         warmup=5,
-        counts={"direct": 50, "passthrough": 50, "default": 50},
+        count=50,
+        checked_count=50,
         headers={"x-mock-chunks": str(STREAM_CHUNKS)},
         expect="pii",
     ),
@@ -131,17 +213,14 @@ SCENARIOS: tuple[Scenario, ...] = (
 
 
 def _scaled(s: Scenario, factor: int) -> Scenario:
+    """About 1/factor of the requests, but never fewer than the concurrency."""
     if factor == 1:
         return s
-    return Scenario(
-        s.key,
-        s.title,
-        s.stream,
-        s.concurrency,
-        max(2, s.warmup // factor),
-        {k: max(5, v // factor) for k, v in s.counts.items()},
-        s.headers,
-        s.expect,
+    return replace(
+        s,
+        warmup=max(2, s.warmup // factor),
+        count=max(5, s.concurrency, s.count // factor),
+        checked_count=max(5, s.concurrency, s.checked_count // factor),
     )
 
 
@@ -171,11 +250,22 @@ def _guardproxy_argv() -> list[str]:
 class Service:
     """One subprocess in its own session (so it and its children can be stopped together)."""
 
-    def __init__(self, name: str, argv: list[str], port: int, log_path: Path) -> None:
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        port: int,
+        log_path: Path,
+        *,
+        ready_path: str = "/readyz",
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.name = name
         self.argv = argv
         self.port = port
         self.log_path = log_path
+        self.ready_path = ready_path
+        self.extra_env = env or {}
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -190,9 +280,11 @@ class Service:
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GUARDPROXY_")}
         env["PYTHONUNBUFFERED"] = "1"
+        env.update(self.extra_env)
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(
                 self.argv,
+                cwd=REPO_ROOT,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -238,9 +330,8 @@ async def wait_ready(services: Sequence[Service], limit_s: float) -> None:
                     raise RuntimeError(
                         f"{svc.name} exited with code {svc.proc.returncode}:\n{svc.log_tail()}"
                     )
-                path = "/v1/models" if svc.name == "mock" else "/readyz"
                 with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-                    async with session.get(svc.base + path) as resp:
+                    async with session.get(svc.base + svc.ready_path) as resp:
                         if resp.status == 200:
                             pending.remove(svc)
             if pending and time.monotonic() > deadline:
@@ -272,20 +363,69 @@ def _proc_table() -> dict[int, tuple[int, int]]:
     return table
 
 
-def tree_cpu_seconds(root: int) -> tuple[float, float]:
-    """CPU seconds (user+system) of root itself and of all its descendants."""
+def _task_cpu_ns(pid: int) -> int | None:
+    """CPU time of every live thread of pid, in ns, from /proc/<pid>/task/*/schedstat."""
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    total = 0
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat", "rb") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # the thread ended meanwhile
+    return total
+
+
+_SCHEDSTAT = os.path.exists("/proc/self/schedstat")
+
+
+def tree_pids(root: int) -> list[int]:
+    """root and all its live descendants."""
     table = _proc_table()
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in table.items():
         children.setdefault(ppid, []).append(pid)
-    own = table[root][1] if root in table else 0
-    rest, stack = 0, list(children.get(root, ()))
+    out, stack = [], [root]
     while stack:
         pid = stack.pop()
         if pid in table:
-            rest += table[pid][1]
+            out.append(pid)
         stack.extend(children.get(pid, ()))
-    return own / _CLK_TCK, rest / _CLK_TCK
+    return out
+
+
+def tree_cpu_seconds(root: int) -> tuple[float, float]:
+    """CPU seconds (user+system) of root itself and of all its live descendants.
+
+    Read in nanoseconds from each thread's schedstat where the kernel has it: the clock-tick
+    counters of /proc/<pid>/stat (10 ms) are too coarse for a process as frugal as nginx
+    over a short phase. Without schedstat the tick counters are used, children's exited
+    descendants included.
+    """
+    if _SCHEDSTAT:
+        own = rest = 0
+        for pid in tree_pids(root):
+            ns = _task_cpu_ns(pid) or 0
+            if pid == root:
+                own = ns
+            else:
+                rest += ns
+        return own / 1e9, rest / 1e9
+    table = _proc_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    own_ticks = table[root][1] if root in table else 0
+    rest_ticks, stack = 0, list(children.get(root, ()))
+    while stack:
+        pid = stack.pop()
+        if pid in table:
+            rest_ticks += table[pid][1]
+        stack.extend(children.get(pid, ()))
+    return own_ticks / _CLK_TCK, rest_ticks / _CLK_TCK
 
 
 def machine_cpu_seconds() -> tuple[float, float]:
@@ -321,13 +461,7 @@ class LoadMeter:
 
 
 def tree_size(root: int) -> int:
-    table = _proc_table()
-    count, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        count += pid in table
-        stack.extend(p for p, (pp, _) in table.items() if pp == pid)
-    return count
+    return len(tree_pids(root))
 
 
 # --- Prometheus text (the proxy's own view of where time goes) --------------------------
@@ -366,6 +500,7 @@ class Sample:
     ttfb: float | None = None  # streams: seconds to the first non-empty content delta
     error: str | None = None
     content: str = ""
+    events: int = 0  # streams: SSE data events received, [DONE] included
 
 
 def _request_body(stream: bool) -> bytes:
@@ -398,9 +533,11 @@ async def one_request(
             parts: list[str] = []
             error: str | None = None
             done = False
+            events = 0
             async for line in resp.content:
                 if not line.startswith(b"data:"):
                     continue
+                events += 1
                 data = line[5:].strip()
                 if data == b"[DONE]":
                     done = True
@@ -417,7 +554,7 @@ async def one_request(
             latency = time.perf_counter() - t0
             if error is None and not done:
                 error = "stream ended without [DONE]"
-            return Sample(latency, ttfb, error, "".join(parts))
+            return Sample(latency, ttfb, error, "".join(parts), events)
     except (TimeoutError, aiohttp.ClientError, ValueError, KeyError, IndexError) as exc:
         return Sample(time.perf_counter() - t0, error=type(exc).__name__)
 
@@ -493,13 +630,19 @@ class Result:
         return None if seconds is None or not self.samples else seconds * 1000 / len(self.samples)
 
     @property
+    def per_event_ms(self) -> float | None:
+        """Streams: the proxy tree's CPU per upstream SSE event."""
+        per_stream = self.per_request_ms(self.proxy_cpu_total)
+        return None if per_stream is None else per_stream / UPSTREAM_EVENTS
+
+    @property
     def proxy_cpu_total(self) -> float | None:
         return None if self.proxy_cpu_s is None else sum(self.proxy_cpu_s)
 
 
 def judge(result: Result) -> None:
     """Count errors and check that the delivered text is what the policy should deliver."""
-    expect_filler = filler_text(REPLY_CHARS)
+    expect_filler = filler_text(result.scenario.reply_chars)
     for s in result.samples:
         if s.error is not None:
             result.errors[s.error] += 1
@@ -527,7 +670,18 @@ def _ms(value: float | None) -> str:
     return f"{value:.0f}"
 
 
+def _sig(value: float | None) -> str:
+    """Three significant digits, for small figures such as CPU ms per SSE event."""
+    if value is None or value != value:
+        return "-"
+    if value == 0:
+        return "0"
+    return f"{value:.{max(0, 2 - math.floor(math.log10(abs(value))))}f}"
+
+
 def _delta(value: float, base: float) -> str:
+    if value != value or base != base:
+        return "-"
     d = value - base
     return ("+" if d >= 0 else "") + _ms(d)
 
@@ -542,6 +696,7 @@ def _errors(result: Result) -> str:
 
 
 def render_table(results: list[Result]) -> list[str]:
+    """One scenario's table; a target that did not run simply has no row."""
     scenario = results[0].scenario
     base = next((r for r in results if r.target == "direct"), None)
     lines = [f"### {scenario.key}: {scenario.title}", ""]
@@ -567,18 +722,23 @@ def render_table(results: list[Result]) -> list[str]:
         lines += [
             "| target | streams | errors | first content p50 ms | p90 ms | p99 ms "
             "| added first content p50 ms | total p50 ms | total p99 ms | added total p50 ms "
-            "| proxy CPU ms/stream | delivered text |",
-            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+            "| added total p99 ms | streams/s | proxy CPU ms/stream | proxy CPU ms/event "
+            "| delivered text |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
         ]
         for r in results:
-            is_base = base is None or r is base
+            if base is None or r is base:
+                added_first = added_total = added_total99 = "-"
+            else:
+                added_first = _delta(r.ttfb(50), base.ttfb(50))
+                added_total = _delta(r.lat(50), base.lat(50))
+                added_total99 = _delta(r.lat(99), base.lat(99))
             lines.append(
                 f"| {r.target} | {len(r.samples)} | {_errors(r)} | {_ms(r.ttfb(50))} "
-                f"| {_ms(r.ttfb(90))} | {_ms(r.ttfb(99))} "
-                f"| {'-' if is_base else _delta(r.ttfb(50), base.ttfb(50))} "
-                f"| {_ms(r.lat(50))} | {_ms(r.lat(99))} "
-                f"| {'-' if is_base else _delta(r.lat(50), base.lat(50))} "
-                f"| {_ms(r.per_request_ms(r.proxy_cpu_total))} | {_delivered(r)} |"
+                f"| {_ms(r.ttfb(90))} | {_ms(r.ttfb(99))} | {added_first} "
+                f"| {_ms(r.lat(50))} | {_ms(r.lat(99))} | {added_total} | {added_total99} "
+                f"| {r.rps:.1f} | {_ms(r.per_request_ms(r.proxy_cpu_total))} "
+                f"| {_sig(r.per_event_ms)} | {_delivered(r)} |"
             )
     load = ", ".join(f"{r.target} {r.other_cpus:.2f}" for r in results)
     notes = [f"CPUs used by other processes on the machine meanwhile: {load}"]
@@ -597,11 +757,72 @@ def render_table(results: list[Result]) -> list[str]:
     return lines
 
 
+def render_summary(results: list[list[Result]]) -> list[str]:
+    """One row per relay or proxy: the figures the comparison is about, from the tables."""
+    by_key = {(r.scenario.key, r.target): r for group in results for r in group}
+    targets = [t for t in TARGETS if t != "direct" and any(k[1] == t for k in by_key)]
+    if not targets:
+        return []
+
+    def get(key: str, target: str) -> Result | None:
+        r = by_key.get((key, target))
+        return r if r is not None and r.ok else None
+
+    def added(key: str, target: str, q: float, first: bool = False) -> str:
+        r, base = get(key, target), get(key, "direct")
+        if r is None or base is None:
+            return "-"
+        if first:
+            return _delta(r.ttfb(q), base.ttfb(q))
+        return _delta(r.lat(q), base.lat(q))
+
+    def cpu_req(key: str, target: str) -> str:
+        r = get(key, target)
+        return "-" if r is None else _ms(r.per_request_ms(r.proxy_cpu_total))
+
+    def cpu_event(key: str, target: str) -> str:
+        r = get(key, target)
+        return "-" if r is None else _sig(r.per_event_ms)
+
+    def rps(key: str, target: str) -> str:
+        r = get(key, target)
+        return "-" if r is None else f"{r.rps:.0f}"
+
+    rows = []
+    for t in targets:
+        rows.append(
+            f"| {t} | {added('ns1', t, 50)} / {added('ns1', t, 99)} "
+            f"| {added('ns4k1', t, 50)} / {added('ns4k1', t, 99)} "
+            f"| {cpu_req('ns1', t)} | {cpu_req('ns64', t)} | {rps('ns64', t)} "
+            f"| {cpu_event('st1', t)} "
+            f"| {added('st16paced', t, 50, first=True)} / {added('st16paced', t, 99)} "
+            f"| {cpu_event('st16paced', t)} "
+            f"| {added('st64paced', t, 50, first=True)} / {added('st64paced', t, 99)} "
+            f"| {cpu_event('st64paced', t)} |"
+        )
+    return [
+        "### At a glance",
+        "",
+        "Added = this target's percentile minus the direct percentile of the same scenario. "
+        "CPU = user + system time of the target's whole process tree (NER workers "
+        f"included) per request, or per upstream SSE event ({UPSTREAM_EVENTS} per stream). "
+        "Paced streams: first content p50 and total p99.",
+        "",
+        "| target | ns1 added p50 / p99 ms | ns4k1 added p50 / p99 ms | ns1 CPU ms/req "
+        "| ns64 CPU ms/req | ns64 req/s | st1 CPU ms/event "
+        "| st16paced added first / total p99 ms | st16paced CPU ms/event "
+        "| st64paced added first / total p99 ms | st64paced CPU ms/event |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        *rows,
+        "",
+    ]
+
+
 def render_server_view(results: list[Result]) -> list[str]:
     """Means per request from the proxies' own histograms (deltas around each measurement)."""
     rows = []
     for r in results:
-        if r.target == "direct" or not r.samples:
+        if r.target not in POLICIES or not r.samples:
             continue
         m = r.server
 
@@ -619,10 +840,12 @@ def render_server_view(results: list[Result]) -> list[str]:
             f"| {_ms(mean('guardproxy_delivered_first_byte_seconds'))} "
             f"| {_ms(r.per_request_ms(main_cpu))} | {_ms(r.per_request_ms(child_cpu))} |"
         )
+    if not rows:
+        return []
     return [
         "### Inside the proxies",
         "",
-        "Means per request from each proxy's own Prometheus histograms (differences of "
+        "Means per request from each guardproxy's own Prometheus histograms (differences of "
         "`_sum`/`_count` around the measured requests) and the proxy's CPU time split "
         "between its main process and its child processes (the NER workers). Scenario keys "
         "as in `loadtest/README.md`.",
@@ -663,45 +886,48 @@ def _commit() -> str:
             capture_output=True,
             text=True,
             check=True,
-            cwd=Path(__file__).resolve().parent,
+            cwd=REPO_ROOT,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where one column of requests goes, and the process tree whose CPU it costs."""
+
+    name: str
+    base: str  # up to and including /v1
+    service: Service | None  # None for direct: the mock's CPU is reported on its own
+    guardproxy: bool = False  # has /metrics with the guardproxy_* histograms
+
+
 async def measure(
-    services: dict[str, Service], scenarios: Sequence[Scenario], deadline_s: float
+    mock: Service, targets: Sequence[Target], scenarios: Sequence[Scenario], deadline_s: float
 ) -> list[list[Result]]:
-    mock = services["mock"]
-    bases = {
-        "direct": mock.base + "/v1",
-        "passthrough": services["passthrough"].base + "/v1",
-        "default": services["default"].base + "/v1",
-    }
     all_results: list[list[Result]] = []
-    timeout = aiohttp.ClientTimeout(total=60)
+    timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(timeout=timeout) as admin:
         for scenario in scenarios:
             results = []
-            for target in TARGETS:
-                count = scenario.counts[target]
-                url = bases[target] + "/chat/completions"
-                svc = services.get(target)
+            for target in targets:
+                count = scenario.count_for(target.name)
+                url = target.base + "/chat/completions"
+                svc = target.service
                 connector = aiohttp.TCPConnector(limit=scenario.concurrency)
                 async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-                    warm = _scaled_warmup(scenario)
-                    await run_load(session, url, warm, warm.counts[target], deadline_s)
-                    before = await scrape(admin, svc.base) if svc else {}
+                    await run_load(session, url, scenario, scenario.warmup, deadline_s)
+                    before = await scrape(admin, svc.base) if svc and target.guardproxy else {}
                     cpu0 = tree_cpu_seconds(svc.pid) if svc else None
                     mock0 = sum(tree_cpu_seconds(mock.pid))
                     with LoadMeter() as load:
                         samples, wall = await run_load(session, url, scenario, count, deadline_s)
                     mock1 = sum(tree_cpu_seconds(mock.pid))
                     cpu1 = tree_cpu_seconds(svc.pid) if svc else None
-                    after = await scrape(admin, svc.base) if svc else {}
+                    after = await scrape(admin, svc.base) if svc and target.guardproxy else {}
                 result = Result(
                     scenario,
-                    target,
+                    target.name,
                     samples,
                     wall,
                     None
@@ -716,7 +942,7 @@ async def measure(
                 judge(result)
                 results.append(result)
                 print(
-                    f"loadtest: {scenario.key:9s} {target:12s} n={len(samples):5d} "
+                    f"loadtest: {scenario.key:9s} {target.name:12s} n={len(samples):5d} "
                     f"errors={sum(result.errors.values())} p50={_ms(result.lat(50))} ms "
                     f"p99={_ms(result.lat(99))} ms {result.rps:.0f} req/s",
                     file=sys.stderr,
@@ -726,41 +952,39 @@ async def measure(
     return all_results
 
 
-def _scaled_warmup(s: Scenario) -> Scenario:
-    return Scenario(
-        s.key,
-        s.title,
-        s.stream,
-        s.concurrency,
-        0,
-        dict.fromkeys(TARGETS, s.warmup),
-        s.headers,
-        s.expect,
-    )
-
-
 def render(
     results: list[list[Result]],
     *,
     quick: bool,
     started: dt.datetime,
     elapsed: float,
-    default_children: int,
+    tree_sizes: dict[str, int],
+    omitted: dict[str, str] | None = None,
 ) -> str:
+    ran = [t for t in TARGETS if any(r.target == t for group in results for r in group)]
     lines = [
         f"## Run of {started:%Y-%m-%d %H:%M} UTC, commit {_commit()}"
-        + (" (quick smoke run, 1/5 of the counts)" if quick else ""),
+        + (" (quick smoke run, about 1/5 of the counts)" if quick else ""),
         "",
         f"- Machine: {_machine()}",
-        f"- Client, mock upstream and proxies all on this machine over 127.0.0.1; the default "
-        f"proxy ran as {default_children} processes (main + NER workers + helpers).",
-        f"- Wall time of the whole run: {elapsed:.0f} s (including proxy start-up).",
-        '- "added" columns are differences of percentiles (proxy minus direct), not '
-        "percentiles of per-request differences. CPU ms/req is the CPU time (user+system) of "
-        "the proxy's process tree during the measured requests divided by their number; "
+        "- Client, mock upstream, relays and proxies all on this machine over 127.0.0.1.",
+        "- Targets: "
+        + "; ".join(
+            f"**{t}**: {TARGET_NOTES[t]}"
+            + (f" ({tree_sizes[t]} processes)" if tree_sizes.get(t, 1) > 1 else "")
+            for t in ran
+        )
+        + ".",
+        *(f"- **{t}** not measured: {why}." for t, why in (omitted or {}).items()),
+        f"- Wall time of the whole run: {elapsed:.0f} s (including start-up).",
+        '- "added" columns are differences of percentiles (target minus direct), not '
+        "percentiles of per-request differences. Proxy CPU is the CPU time (user+system) of "
+        "the target's process tree during the measured requests divided by their number, or "
+        f"by the number of upstream SSE events ({UPSTREAM_EVENTS} per stream); "
         '"delivered text" compares what the client got with what the mock sent.',
         "",
     ]
+    lines += render_summary(results)
     for group in results:
         lines += render_table(group)
     lines += render_server_view([r for group in results for r in group])
@@ -769,6 +993,71 @@ def render(
 
 def _on_sigterm(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
+
+
+def _pick(raw: str | None, known: Sequence[str], what: str) -> list[str]:
+    """Names from a comma-separated option, in the known order; unknown ones are an error."""
+    if not raw:
+        return list(known)
+    wanted = {k.strip() for k in raw.split(",") if k.strip()}
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise SystemExit(
+            f"loadtest: unknown {what}: {', '.join(unknown)} (known: {', '.join(known)})"
+        )
+    return [k for k in known if k in wanted]
+
+
+def guardproxy_service(
+    policy: str, tmp: Path, port: int, mock_base: str, env: dict[str, str] | None = None
+) -> Service:
+    """``guardproxy serve`` in front of the mock with ``policy`` as its default policy."""
+    argv = [
+        *_guardproxy_argv(),
+        "serve",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--upstream",
+        mock_base + "/v1",
+        "--anthropic-upstream",
+        mock_base,
+        "--audit-dir",
+        str(tmp / f"audit-{policy}-{port}"),
+        "--default-policy",
+        policy,
+        "--log-level",
+        "warning",
+    ]
+    return Service(policy, argv, port, tmp / f"{policy}-{port}.log", env=env)
+
+
+def mock_service(tmp: Path, port: int) -> Service:
+    argv = [*_guardproxy_argv(), "mock-upstream", "--host", HOST, "--port", str(port)]
+    return Service("mock", argv, port, tmp / "mock.log", ready_path="/v1/models")
+
+
+def relay_service(tmp: Path, port: int, mock_base: str) -> Service:
+    argv = [sys.executable, "-m", "loadtest.relay", "--host", HOST, "--port", str(port)]
+    argv += ["--upstream", mock_base]
+    return Service("relay", argv, port, tmp / "relay.log", ready_path="/healthz")
+
+
+def nginx_service(tmp: Path, port: int, mock_port: int) -> Service | None:
+    """nginx as a Service, or None (with a note on stderr) when nginx is not installed."""
+    binary = nginx.find_nginx()
+    if binary is None:
+        print(
+            f"loadtest: nginx not found ({nginx.DEFAULT_BINARY} or on PATH); "
+            "the nginx target is left out (apt-get install nginx-light to include it)",
+            file=sys.stderr,
+        )
+        return None
+    argv = nginx.prepare(
+        binary, directory=tmp / "nginx", host=HOST, port=port, upstream_port=mock_port
+    )
+    return Service("nginx", argv, port, tmp / "nginx.log", ready_path="/healthz")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -783,64 +1072,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated scenario keys to run (default: all): "
         + ", ".join(s.key for s in SCENARIOS),
     )
+    parser.add_argument(
+        "--targets", help="comma-separated targets (default: all): " + ", ".join(TARGETS)
+    )
     args = parser.parse_args(argv)
-    scenarios = [_scaled(s, 5 if args.quick else 1) for s in SCENARIOS]
-    if args.only:
-        wanted = {k.strip() for k in args.only.split(",")}
-        scenarios = [s for s in scenarios if s.key in wanted]
+    keys = _pick(args.only, [s.key for s in SCENARIOS], "scenario")
+    names = _pick(args.targets, TARGETS, "target")
+    scenarios = [_scaled(s, 5 if args.quick else 1) for s in SCENARIOS if s.key in keys]
     deadline_s = 20.0 if args.quick else 60.0
 
     signal.signal(signal.SIGTERM, _on_sigterm)
     started = dt.datetime.now(dt.UTC)
     t0 = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="guardproxy-loadtest-"))
-    gp = _guardproxy_argv()
-    ports = {name: _free_port() for name in ("mock", "passthrough", "default")}
-    mock_base = f"http://{HOST}:{ports['mock']}"
-    services = {
-        "mock": Service(
-            "mock",
-            [*gp, "mock-upstream", "--host", HOST, "--port", str(ports["mock"])],
-            ports["mock"],
-            tmp / "mock.log",
+    ports = {name: _free_port() for name in ("mock", *names)}
+    mock = mock_service(tmp, ports["mock"])
+    mock_base = mock.base
+    services: dict[str, Service] = {"mock": mock}
+    omitted: dict[str, str] = {}
+    if "relay" in names:
+        services["relay"] = relay_service(tmp, ports["relay"], mock_base)
+    if "nginx" in names:
+        svc = nginx_service(tmp, ports["nginx"], ports["mock"])
+        if svc is None:
+            omitted["nginx"] = "not installed"
+        else:
+            services["nginx"] = svc
+    for policy in POLICIES:
+        if policy in names:
+            services[policy] = guardproxy_service(policy, tmp, ports[policy], mock_base)
+    targets = [
+        Target(
+            name,
+            (mock if name == "direct" else services[name]).base + "/v1",
+            services.get(name),
+            guardproxy=name in POLICIES,
         )
-    }
-    for policy in ("passthrough", "default"):
-        services[policy] = Service(
-            policy,
-            [
-                *gp,
-                "serve",
-                "--host",
-                HOST,
-                "--port",
-                str(ports[policy]),
-                "--upstream",
-                mock_base + "/v1",
-                "--anthropic-upstream",
-                mock_base,
-                "--audit-dir",
-                str(tmp / f"audit-{policy}"),
-                "--default-policy",
-                policy,
-                "--log-level",
-                "warning",
-            ],
-            ports[policy],
-            tmp / f"{policy}.log",
-        )
+        for name in names
+        if name == "direct" or name in services
+    ]
     try:
         for svc in services.values():
             svc.start()
         print(
-            f"loadtest: waiting for mock and proxies (up to {READY_TIMEOUT_S:.0f}s); logs in {tmp}",
+            f"loadtest: waiting for {', '.join(services)} (up to {READY_TIMEOUT_S:.0f}s); "
+            f"logs in {tmp}",
             file=sys.stderr,
             flush=True,
         )
         asyncio.run(wait_ready(list(services.values()), READY_TIMEOUT_S))
         print(f"loadtest: ready after {time.monotonic() - t0:.1f}s", file=sys.stderr, flush=True)
-        default_children = tree_size(services["default"].pid)
-        results = asyncio.run(measure(services, scenarios, deadline_s))
+        sizes = {name: tree_size(svc.pid) for name, svc in services.items()}
+        results = asyncio.run(measure(mock, targets, scenarios, deadline_s))
         for svc in services.values():
             assert svc.proc is not None
             if svc.proc.poll() is not None:
@@ -866,7 +1149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         quick=args.quick,
         started=started,
         elapsed=time.monotonic() - t0,
-        default_children=default_children,
+        tree_sizes=sizes,
+        omitted=omitted,
     )
     print(section)
     if args.out:
