@@ -241,3 +241,59 @@ async def test_analyze_takes_sources_and_context(make_proxy: ProxyFactory, tmp_p
         ) as resp:
             result = await resp.json()
         assert "Sources:" in result["text"]
+
+
+def hallucination_policy(tmp_path: Path) -> Path:
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "default.yaml").write_text(
+        "output:\n  - use: hallucination\n    options: {threshold: 0.15}\n"
+    )
+    return policies
+
+
+INVENTED = REPLY.replace(f" See {FAKE} for more.", "") + (
+    " The Aurora 3 also ships with a 65 W solar panel made by Helios Works in Oslo."
+)
+
+
+async def test_hallucination_risk_header_and_disclaimer(
+    make_proxy: ProxyFactory, tmp_path: Path
+) -> None:
+    proxy = await make_proxy(policies=hallucination_policy(tmp_path), client_policies=[])
+    faithful = REPLY.replace(f" See {FAKE} for more.", "")
+    raw = await oai(proxy, **{"x-mock-reply": faithful}).chat.completions.with_raw_response.create(
+        model="m",
+        messages=QUESTION,
+        extra_body=GUARD,  # type: ignore[arg-type]
+    )
+    low = float(raw.headers["X-Guard-Hallucination-Risk"])
+    assert raw.parse().choices[0].message.content == faithful
+    raw = await oai(proxy, **{"x-mock-reply": INVENTED}).chat.completions.with_raw_response.create(
+        model="m",
+        messages=QUESTION,
+        extra_body=GUARD,  # type: ignore[arg-type]
+    )
+    high = float(raw.headers["X-Guard-Hallucination-Risk"])
+    text = raw.parse().choices[0].message.content or ""
+    assert high >= 0.15 > low
+    assert text.startswith(INVENTED) and len(text) > len(INVENTED)
+    record = decision(proxy)["choices"][0]
+    assert record["scores"]["hallucination"] == pytest.approx(high, abs=0.01)
+    (disclaimer,) = [a for a in record["annotations"] if a["kind"] == "disclaimer"]
+    assert disclaimer["data"]["unsupported"]
+
+
+async def test_streamed_answers_get_the_disclaimer_at_the_end(
+    make_proxy: ProxyFactory, tmp_path: Path
+) -> None:
+    proxy = await make_proxy(policies=hallucination_policy(tmp_path), client_policies=[])
+    async with ant(proxy, **{"x-mock-reply": INVENTED, "x-mock-chunk-chars": "7"}).messages.stream(
+        model="c",
+        max_tokens=300,
+        messages=QUESTION,
+        extra_body=GUARD,  # type: ignore[arg-type]
+    ) as stream:
+        final = await stream.get_final_message()
+    text = final.content[0].text  # type: ignore[union-attr]
+    assert text.startswith(INVENTED) and len(text) > len(INVENTED) + 20

@@ -237,3 +237,21 @@ async def test_notice_is_appended_before_the_stream_ends(proxy: Proxy) -> None:
         model="m", messages=second_turn
     )
     assert DEFAULT_EN not in (completion.choices[0].message.content or "")
+
+
+def test_token_logprobs_are_read_per_choice() -> None:
+    from guardproxy.providers.openai import OpenAIProvider
+
+    body = {
+        "choices": [
+            {
+                "index": 0,
+                "message": {"content": "Hi there"},
+                "logprobs": {"content": [{"token": "Hi", "logprob": -0.1}, {"logprob": -2}]},
+            },
+            {"index": 1, "message": {"content": "Yo"}, "logprobs": None},
+            {"index": 2, "message": {"content": "Odd"}, "logprobs": {"content": "x"}},
+        ]
+    }
+    texts = OpenAIProvider().output_texts(body)
+    assert [t.logprobs for t in texts] == [(-0.1, -2.0), (), ()]
