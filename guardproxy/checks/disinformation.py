@@ -1,0 +1,830 @@
+"""The `disinformation` check: answers that repeat a known false claim get a fact-check note.
+
+Claims come from a database of YAML or JSONL files (the shipped `policies/claims/` plus
+the operator's own), each with its verdict, a correction and a source. Every sentence of
+an answer is compared with the claims of its language:
+
+- English: the sentence's content terms (stop words dropped, light stemming, a small
+  synonym table) against each claim's terms, weighted by rarity across the database; the
+  score is the weighted share of the claim's terms the sentence contains, reduced when they
+  lie scattered across a long sentence. Japanese: the same with character bigrams.
+- Candidates: a MinHash signature of the sentence (and of windows of a long one) looked up
+  in banded LSH tables, so only claims sharing a band with the sentence are scored. The
+  sentence's features are first restricted to the database's vocabulary, which keeps the
+  estimated similarity high when a claim is stated inside a longer sentence.
+- Negation: a sentence repeats a claim only if it negates as often as the claim does and
+  calls nothing false or a myth that the claim does not ("vaccines do not cause autism",
+  "it is a myth that ..."). A short follow-up sentence such as "This is a myth." and list
+  items under a heading like "Common myths:" refute too.
+
+Optional topic notices point answers about sensitive subjects (elections, health,
+disasters...) at official sources that the operator names. Everything is compiled when the
+policy loads; a run costs a few hundred microseconds per kilobyte of answer, on the loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import re
+import string
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from guardproxy import claimtext
+from guardproxy.checks.base import (
+    Action,
+    Annotation,
+    Check,
+    CheckContext,
+    CheckOptions,
+    CheckResult,
+    Finding,
+    no_blank_items,
+)
+
+Language = Literal["en", "ja"]
+Verdict = Literal["false", "misleading", "unproven", "outdated"]
+VERDICTS: tuple[str, ...] = ("false", "misleading", "unproven", "outdated")
+LANGUAGES: tuple[str, ...] = ("en", "ja")
+
+_MINHASH_BANDS = 20
+_MINHASH_ROWS = 2
+_MERSENNE = (1 << 61) - 1
+_WINDOW = {"en": 8, "ja": 12}
+_MIN_FEATURES = 2
+_BUCKET_CAP = 48
+_BAND_NUMBERS = range(_MINHASH_BANDS)
+# a follow-up sentence this short that refutes is taken to refute the sentence before it
+_FOLLOW_UP_WORDS = 12
+_FOLLOW_UP = re.compile(
+    r"^\W*(?:but\s+|however,?\s+)?(?:this|that|it|these|those|such|the)\b", re.IGNORECASE
+)
+_JA_FOLLOW_UP = re.compile(r"^(?:しかし|ただし|ですが|でも|これは|それは|この|その)")
+_QUESTION_ENDS = ("?", "\uff1f", "か。", "か")
+_BULLET = re.compile(r"^\s*(?:[-*•・]|\d+[.)])\s+")
+
+
+def shipped_claims_dir() -> Path:
+    """The shipped claim database: package data in a wheel, policies/claims in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "_policies" / "claims"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "policies" / "claims"
+
+
+# --- the claim database --------------------------------------------------------------
+
+
+class ClaimRecord(BaseModel):
+    """One entry of a claim file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$", description="Stable identifier.")
+    claim: str = Field(min_length=3, description="The false or misleading statement.")
+    variants: tuple[str, ...] = Field(default=(), description="Other common wordings of the claim.")
+    verdict: Verdict = Field(description="false, misleading, unproven or outdated.")
+    correction: str = Field(min_length=3, description="What is actually known, in brief.")
+    source: str = Field(
+        pattern=r"^https?://[^\s/$.?#][^\s]*$", description="An authoritative page to read."
+    )
+    topic: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="e.g. vaccines.")
+    language: Language = Field(description="en or ja: the language of claim and correction.")
+
+    @field_validator("variants")
+    @classmethod
+    def _variants(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return no_blank_items(value, "variants")
+
+    @field_validator("verdict", mode="before")
+    @classmethod
+    def _unquoted_false(cls, value: Any) -> Any:
+        return _verdict_text(value)
+
+
+def _verdict_text(value: Any) -> Any:
+    """YAML reads an unquoted `false` as a boolean; the verdict meant is the word."""
+    return "false" if value is False else value
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: str
+    text: str
+    variants: tuple[str, ...]
+    verdict: str
+    correction: str
+    source: str
+    topic: str
+    language: str
+    origin: str
+    """file and entry it came from, for error messages."""
+
+
+def _pydantic_problem(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{where}: {err['msg']}" if where else str(err["msg"])
+
+
+def _record(raw: Any, origin: str) -> Claim:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{origin}: a claim must be a mapping (id, claim, verdict, ...)")
+    try:
+        rec = ClaimRecord.model_validate(raw)
+    except ValidationError as exc:
+        raise ValueError(f"{origin}: {_pydantic_problem(exc)}") from None
+    return Claim(
+        rec.id,
+        rec.claim,
+        rec.variants,
+        rec.verdict,
+        rec.correction,
+        rec.source,
+        rec.topic,
+        rec.language,
+        origin,
+    )
+
+
+def load_claim_file(path: Path, label: str | None = None) -> list[Claim]:
+    """Claims of one file: YAML (a `claims:` list) or JSONL (one object a line)."""
+    name = label or str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"claim file {name}: cannot read ({type(exc).__name__})") from None
+    claims: list[Claim] = []
+    if path.suffix == ".jsonl":
+        for number, line in enumerate(raw.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{name}:{number}: not JSON ({exc.msg})") from None
+            claims.append(_record(item, f"{name}:{number}"))
+        return claims
+    if path.suffix not in (".yaml", ".yml"):
+        raise ValueError(f"claim file {name}: must end in .yaml, .yml or .jsonl")
+    try:
+        root = yaml.compose(raw)
+        data = yaml.safe_load(raw)
+    except yaml.MarkedYAMLError as exc:
+        where = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        raise ValueError(f"{name}:{where}: YAML syntax: {exc.problem}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
+        raise ValueError(f"{name}: a claim file holds a mapping with a `claims:` list")
+    if set(data) - {"claims", "description"}:
+        extra = ", ".join(sorted(str(k) for k in set(data) - {"claims", "description"}))
+        raise ValueError(f"{name}: unknown top-level keys: {extra}")
+    lines = _item_lines(root)
+    for i, item in enumerate(data["claims"]):
+        at = lines[i] if i < len(lines) else 0
+        claims.append(_record(item, f"{name}:{at}: claims[{i}]"))
+    return claims
+
+
+def _item_lines(root: yaml.Node | None) -> list[int]:
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if key.value == "claims" and isinstance(value, yaml.SequenceNode):
+            return [node.start_mark.line + 1 for node in value.value]
+    return []
+
+
+def load_claims(files: Iterable[tuple[Path, str]]) -> list[Claim]:
+    """Claims of several (path, label) files; an id used twice is an error."""
+    seen: dict[str, str] = {}
+    out: list[Claim] = []
+    for path, label in files:
+        for claim in load_claim_file(path, label):
+            if claim.id in seen:
+                raise ValueError(
+                    f"{claim.origin}: claim id {claim.id!r} is already used at {seen[claim.id]}"
+                )
+            seen[claim.id] = claim.origin
+            out.append(claim)
+    return out
+
+
+# --- features, MinHash and the index -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What a sentence or a claim wording reduces to."""
+
+    sequence: tuple[str, ...]
+    """Content terms (English) or character bigrams (Japanese), in text order."""
+    cues: dict[str, int]
+    """Negation and refutation cues and their counts; absent when zero."""
+
+
+def features(text: str, language: str) -> Features:
+    if language == "ja":
+        return Features(tuple(claimtext.japanese_shingles(text)), claimtext.japanese_cues(text))
+    terms, cues, _ = claimtext.english_features(text)
+    return Features(tuple(terms), cues)
+
+
+class MinHasher:
+    """MinHash signatures over string features with fixed, seeded permutations."""
+
+    def __init__(self, permutations: int, seed: int = 1) -> None:
+        rng = random.Random(seed)
+        self._params = [
+            (rng.randrange(1, _MERSENNE), rng.randrange(0, _MERSENNE)) for _ in range(permutations)
+        ]
+
+    def vector(self, feature: str) -> tuple[int, ...]:
+        x = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
+        return tuple((a * x + b) % _MERSENNE for a, b in self._params)
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """One wording (the claim or a variant) of one claim."""
+
+    claim: int
+    weights: dict[str, float]
+    total: float
+    cues: dict[str, int]
+    terms: frozenset[str]
+    need: int
+    """Features a sentence must share with this wording at least."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    claim: Claim
+    score: float
+
+
+class LanguageIndex:
+    """The wordings of one language's claims, their weights and the LSH tables."""
+
+    def __init__(self, language: str, claims: Sequence[Claim], hasher: MinHasher) -> None:
+        self.language = language
+        self.claims = tuple(claims)
+        texts: list[tuple[int, Features, dict[str, float]]] = []
+        for n, claim in enumerate(self.claims):
+            for wording in (claim.text, *claim.variants):
+                f = features(wording, language)
+                shape = claimtext.japanese_weights(wording) if language == "ja" else {}
+                if len(set(f.sequence)) < _MIN_FEATURES:
+                    raise ValueError(
+                        f"{claim.origin}: claim {claim.id!r} has too few content words to match"
+                    )
+                texts.append((n, f, shape))
+        df: Counter[str] = Counter()
+        for _, f, _ in texts:
+            df.update(set(f.sequence))
+        count = max(len(texts), 1)
+        self.idf = {t: 1.0 + math.log((count + 1) / (d + 1)) for t, d in df.items()}
+        self.forms: list[_Form] = []
+        for n, f, shape in texts:
+            weights = {t: self.idf[t] * shape.get(t, 1.0) for t in set(f.sequence)}
+            self.forms.append(
+                _Form(
+                    n,
+                    weights,
+                    sum(weights.values()),
+                    f.cues,
+                    frozenset(weights),
+                    min(len(weights), 3),
+                )
+            )
+        self._vectors = {t: hasher.vector(t) for t in df}
+        self._buckets: dict[int, list[int]] = defaultdict(list)
+        for i, form in enumerate(self.forms):
+            for key in self._band_keys(form.weights):
+                self._buckets[key].append(i)
+
+    def _band_keys(self, present: Iterable[str]) -> list[int]:
+        chosen = set(present)
+        if self.language == "ja":
+            # particles and verb endings would pull every sentence towards every claim
+            strong = {t for t in chosen if claimtext.japanese_weight(t) >= 0.5}
+            if len(strong) >= _MIN_FEATURES:
+                chosen = strong
+        vectors = [self._vectors[t] for t in chosen]
+        signature = list(map(min, *vectors)) if len(vectors) > 1 else list(vectors[0])
+        # rows are 2: a band's key folds its number and its two minima into one int
+        return [
+            (a * 1_000_003 + b) ^ band
+            for band, a, b in zip(_BAND_NUMBERS, signature[0::2], signature[1::2], strict=True)
+        ]
+
+    def candidates(self, sequence: Sequence[str]) -> set[int]:
+        """Forms sharing an LSH band with the sentence or with a window of it."""
+        known = [t for t in sequence if t in self._vectors]
+        if len(set(known)) < _MIN_FEATURES:
+            return set()
+        size = _WINDOW[self.language]
+        pieces = [known]
+        if len(known) > size:
+            step = size // 2
+            pieces += [known[i : i + size] for i in range(0, len(known) - step, step)]
+        found: set[int] = set()
+        for piece in pieces:
+            for key in self._band_keys(set(piece)):
+                bucket = self._buckets.get(key)
+                # a crowded bucket is keyed by one common word alone: it says little, and
+                # a wording that really matches shares other bands with the sentence
+                if bucket and len(bucket) <= _BUCKET_CAP:
+                    found.update(bucket)
+        return found
+
+    def score(
+        self, form: _Form, sequence: Sequence[str], present: set[str], floor: float = 0.0
+    ) -> float:
+        """Weighted share of the form's features in the sentence (0 below floor)."""
+        shared = form.terms & present
+        if len(shared) < form.need:
+            return 0.0
+        score = sum(map(form.weights.__getitem__, shared)) / form.total
+        if score < floor:
+            return 0.0
+        if self.language == "en":
+            # the claim's terms spread over a long sentence state it less than a compact run
+            span = _shortest_window(sequence, shared)
+            allowed = 2 * len(form.weights) + 2
+            if span > allowed:
+                score *= allowed / span
+        return score
+
+    def best(
+        self, feats: Features, threshold: float, use_filter: bool = True
+    ) -> tuple[Match | None, bool]:
+        """The best claim above threshold and whether the sentence refutes it."""
+        present = set(feats.sequence)
+        pool: Iterable[int] = (
+            self.candidates(feats.sequence) if use_filter else range(len(self.forms))
+        )
+        best: tuple[float, int] | None = None
+        for i in pool:
+            s = self.score(self.forms[i], feats.sequence, present, threshold)
+            if s >= threshold and (best is None or s > best[0] or (s == best[0] and i < best[1])):
+                best = (s, i)
+        if best is None:
+            return None, False
+        form = self.forms[best[1]]
+        return Match(self.claims[form.claim], best[0]), _refutes(feats.cues, form.cues)
+
+
+def _refutes(sentence: dict[str, int], claim: dict[str, int]) -> bool:
+    """A sentence negating more or less than the claim, or calling it wrong, refutes it."""
+    return sentence != claim
+
+
+def _shortest_window(sequence: Sequence[str], wanted: frozenset[str]) -> int:
+    """Length of the shortest run of sequence that holds every wanted term."""
+    need = len(wanted)
+    have: Counter[str] = Counter()
+    covered = 0
+    best = len(sequence)
+    left = 0
+    for right, t in enumerate(sequence):
+        if t in wanted:
+            have[t] += 1
+            if have[t] == 1:
+                covered += 1
+        while covered == need:
+            best = min(best, right - left + 1)
+            u = sequence[left]
+            if u in wanted:
+                have[u] -= 1
+                if have[u] == 0:
+                    covered -= 1
+            left += 1
+    return best
+
+
+class ClaimIndex:
+    """All loaded claims, one LanguageIndex per language."""
+
+    def __init__(self, claims: Sequence[Claim], languages: Sequence[str] = LANGUAGES) -> None:
+        hasher = MinHasher(_MINHASH_BANDS * _MINHASH_ROWS)
+        self.by_language = {
+            lang: LanguageIndex(lang, [c for c in claims if c.language == lang], hasher)
+            for lang in languages
+        }
+
+    def __len__(self) -> int:
+        return sum(len(index.claims) for index in self.by_language.values())
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceMatch:
+    start: int
+    end: int
+    match: Match
+
+
+def match_text(
+    index: ClaimIndex,
+    text: str,
+    thresholds: dict[str, float],
+    verdicts: frozenset[str] = frozenset(VERDICTS),
+    use_filter: bool = True,
+) -> list[SentenceMatch]:
+    """Sentences of text that repeat a claim (refuted ones left out), in text order."""
+    spans = list(claimtext.sentence_spans(text))
+    out: list[SentenceMatch] = []
+    myth_list = False
+    for n, (start, end) in enumerate(spans):
+        sentence = text[start:end]
+        bullet = _BULLET.match(sentence) is not None
+        if not bullet:
+            myth_list = False
+        language = "ja" if claimtext.is_japanese(sentence) else "en"
+        lang_index = index.by_language.get(language)
+        # a question asserts nothing ("Do vaccines cause autism?")
+        asks = sentence.endswith(_QUESTION_ENDS)
+        if lang_index is not None and lang_index.forms and not asks:
+            feats = features(sentence, language)
+            match, refuted = lang_index.best(feats, thresholds[language], use_filter)
+            if (
+                match is not None
+                and match.claim.verdict in verdicts
+                and not refuted
+                and not (bullet and myth_list)
+                and not _refuted_next(text, spans, n, language)
+            ):
+                out.append(SentenceMatch(start, end, match))
+        if sentence.endswith((":", "\uff1a")) and _has_refuter(sentence, language):
+            myth_list = True
+    return out
+
+
+def _has_refuter(sentence: str, language: str) -> bool:
+    if language == "ja":
+        return bool(claimtext.japanese_cues(sentence))
+    return claimtext.english_features(sentence)[1].get("ref", 0) > 0
+
+
+def _refuted_next(text: str, spans: list[tuple[int, int]], n: int, language: str) -> bool:
+    if n + 1 >= len(spans):
+        return False
+    start, end = spans[n + 1]
+    follow = text[start:end]
+    if language == "ja":
+        return len(follow) <= 30 and bool(
+            _JA_FOLLOW_UP.match(follow) and claimtext.japanese_cues(follow)
+        )
+    if not _FOLLOW_UP.match(follow):
+        return False
+    _, cues, count = claimtext.english_features(follow)
+    return count <= _FOLLOW_UP_WORDS and bool(cues)
+
+
+# --- topic notices -------------------------------------------------------------------
+
+
+# Keyword presets for common sensitive topics. They only say when an answer is about the
+# topic; where to send readers is the operator's to decide (see TopicSpec.sources).
+def _alternatives(text: str) -> tuple[str, ...]:
+    return tuple(text.split("|"))
+
+
+TOPIC_PRESETS: dict[str, dict[str, Any]] = {
+    "elections": {
+        "label_en": "elections and voting",
+        "label_ja": "選挙・投票",
+        "keywords": _alternatives(
+            "election|elections|vote|voting|voter|voters|ballot|ballots|polling station|"
+            "polling place|candidate|referendum|electoral|voter registration|absentee|"
+            "mail-in|early voting|選挙|投票|期日前投票|投票所|有権者|候補者|開票|不在者投票"
+        ),
+    },
+    "health": {
+        "label_en": "health and medicine",
+        "label_ja": "健康・医療",
+        "keywords": _alternatives(
+            "vaccine|vaccines|vaccination|virus|infection|disease|symptoms|treatment|"
+            "medication|medicine|dose|cancer|diabetes|covid|covid-19|influenza|flu|"
+            "antibiotics|pandemic|outbreak|ワクチン|予防接種|ウイルス|感染|症状|治療|薬|がん|"
+            "インフルエンザ|新型コロナ|感染症|糖尿病|抗生物質"
+        ),
+    },
+    "disasters": {
+        "label_en": "disasters and emergencies",
+        "label_ja": "災害・防災",
+        "keywords": _alternatives(
+            "earthquake|tsunami|hurricane|typhoon|tornado|flood|flooding|wildfire|evacuation|"
+            "evacuate|emergency shelter|landslide|heatwave|heat stroke|aftershock|disaster|"
+            "地震|津波|台風|豪雨|洪水|避難|避難所|土砂災害|熱中症|災害|余震|噴火|警報"
+        ),
+    },
+}
+
+
+class SourceLink(CheckOptions):
+    """An official source that a topic notice points to."""
+
+    title: str = Field(min_length=1, description="Name shown to the reader.")
+    url: str = Field(pattern=r"^https?://[^\s]+$", description="Its address.")
+
+
+_TOPIC_FIELDS = frozenset({"topic", "sources"})
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+class TopicSpec(CheckOptions):
+    """A sensitive topic: when an answer is about it, a notice points to official sources."""
+
+    name: str = Field(
+        pattern=r"^[a-z][a-z0-9_]{0,39}$",
+        description="Topic name; elections, health and disasters come with keyword presets.",
+    )
+    keywords: tuple[str, ...] = Field(
+        default=(),
+        description="Words or phrases that mark the topic (case-insensitive, whole words "
+        "in English); empty takes the preset of that name.",
+    )
+    sources: tuple[SourceLink, ...] = Field(
+        min_length=1, description="Official sources for the topic, in the order shown."
+    )
+    min_keywords: int = Field(
+        default=2,
+        ge=1,
+        le=20,
+        description="Distinct keywords an answer must contain to be about it.",
+    )
+    label_en: str | None = Field(default=None, description="English name in the notice.")
+    label_ja: str | None = Field(default=None, description="Japanese name in the notice.")
+    text_en: str = Field(
+        default="About {topic}: for authoritative, up-to-date information, see {sources}.",
+        description="English notice; {topic} and {sources} are filled in.",
+    )
+    text_ja: str = Field(
+        default="{topic}に関する最新の正確な情報は、{sources}をご確認ください。",
+        description="Japanese notice; {topic} and {sources} are filled in.",
+    )
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return no_blank_items(value, "keywords")
+
+    @field_validator("text_en", "text_ja")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        try:
+            unknown = _placeholders(value) - _TOPIC_FIELDS
+        except ValueError as exc:
+            raise ValueError(f"bad placeholder: {exc}") from None
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {sorted(unknown)[0]!r}; use {{topic}}, {{sources}}"
+            )
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Topic:
+    spec: TopicSpec
+    english: re.Pattern[str] | None
+    japanese: tuple[str, ...]
+    labels: dict[str, str]
+
+
+def _compile_topic(spec: TopicSpec) -> _Topic:
+    preset = TOPIC_PRESETS.get(spec.name, {})
+    keywords: tuple[str, ...] = spec.keywords or preset.get("keywords", ())
+    if not keywords:
+        known = ", ".join(TOPIC_PRESETS)
+        raise ValueError(f"topic {spec.name!r} needs keywords (presets: {known})")
+    english = sorted(
+        {claimtext.normalize(k) for k in keywords if not claimtext.is_japanese(k)},
+        key=len,
+        reverse=True,
+    )
+    japanese = tuple(sorted({claimtext.normalize(k) for k in keywords if claimtext.is_japanese(k)}))
+    pattern = (
+        re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in english) + r")(?!\w)")
+        if english
+        else None
+    )
+    name = spec.name.replace("_", " ")
+    labels = {
+        "en": spec.label_en or preset.get("label_en", name),
+        "ja": spec.label_ja or preset.get("label_ja", name),
+    }
+    return _Topic(spec, pattern, japanese, labels)
+
+
+def _topic_hits(topic: _Topic, folded: str) -> int:
+    found: set[str] = set()
+    if topic.english is not None:
+        found.update(m.group() for m in topic.english.finditer(folded))
+    found.update(k for k in topic.japanese if k in folded)
+    return len(found)
+
+
+# --- options and the check -----------------------------------------------------------
+
+
+class DisinformationOptions(CheckOptions):
+    """Options of the `disinformation` check."""
+
+    builtin_claims: bool = Field(
+        default=True, description="Load the shipped claim database (policies/claims/*.yaml)."
+    )
+    claim_files: tuple[str, ...] = Field(
+        default=(),
+        description="More claim files (.yaml, .yml, .jsonl); a relative path is looked up "
+        "in the shipped claims folder.",
+    )
+    threshold: float = Field(
+        default=0.7,
+        gt=0.0,
+        le=1.0,
+        description="Lowest similarity of an English sentence to a claim.",
+    )
+    threshold_ja: float = Field(
+        default=0.65,
+        gt=0.0,
+        le=1.0,
+        description="Lowest similarity of a Japanese sentence to a claim.",
+    )
+    languages: tuple[Language, ...] = Field(
+        default=("en", "ja"), min_length=1, description="Languages of claims and sentences checked."
+    )
+    verdicts: tuple[Verdict, ...] = Field(
+        default=("false", "misleading", "unproven", "outdated"),
+        min_length=1,
+        description="Claim verdicts that are reported.",
+    )
+    max_notes: int = Field(
+        default=3, ge=1, le=20, description="Fact-check notes per answer at most."
+    )
+    topics: tuple[TopicSpec, ...] = Field(
+        default=(), description="Sensitive topics whose answers get a notice pointing to sources."
+    )
+    topic_language: Literal["auto", "en", "ja"] = Field(
+        default="auto", description="Language of topic notices; auto follows the answer's script."
+    )
+
+    @field_validator("verdicts", mode="before")
+    @classmethod
+    def _unquoted_false(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return [_verdict_text(v) for v in value]
+        return value
+
+    @field_validator("claim_files")
+    @classmethod
+    def _files(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return no_blank_items(value, "claim_files")
+
+    @field_validator("topics")
+    @classmethod
+    def _unique_topics(cls, value: tuple[TopicSpec, ...]) -> tuple[TopicSpec, ...]:
+        names = [t.name for t in value]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"topic {name!r} is listed twice")
+        return value
+
+
+def claim_paths(options: DisinformationOptions) -> list[tuple[Path, str]]:
+    """The files to load, each with the label used in messages."""
+    shipped = shipped_claims_dir()
+    out: list[tuple[Path, str]] = []
+    if options.builtin_claims:
+        for path in sorted([*shipped.glob("*.yaml"), *shipped.glob("*.jsonl")]):
+            out.append((path, f"policies/claims/{path.name}"))
+    for name in options.claim_files:
+        path = Path(name).expanduser()
+        if not path.is_absolute():
+            path = shipped / path
+        if not path.is_file():
+            raise ValueError(f"claim file {name}: not found (looked at {path})")
+        out.append((path, name))
+    return out
+
+
+class DisinformationCheck(Check[DisinformationOptions]):
+    """Adds a fact-check note when an answer repeats a known false claim."""
+
+    name: ClassVar[str] = "disinformation"
+    options_model = DisinformationOptions
+    streamable = False
+    needs_full_text = True
+    default_action = "annotate"
+
+    def __init__(self, options: DisinformationOptions) -> None:
+        super().__init__(options)
+        claims = load_claims(claim_paths(options))
+        self.index = ClaimIndex(claims, options.languages)
+        self._thresholds = {"en": options.threshold, "ja": options.threshold_ja}
+        self._verdicts = frozenset(options.verdicts)
+        self._topics = tuple(_compile_topic(t) for t in options.topics)
+
+    async def run(self, text: str, ctx: CheckContext) -> CheckResult:
+        matches = match_text(self.index, text, self._thresholds, self._verdicts)
+        findings: list[Finding] = []
+        annotations: list[Annotation] = []
+        noted: set[str] = set()
+        for m in matches:
+            claim = m.match.claim
+            similarity = round(m.match.score, 3)
+            findings.append(
+                Finding(
+                    self.name,
+                    claim.topic or "false_claim",
+                    m.start,
+                    m.end,
+                    similarity,
+                    f"matches claim {claim.id} ({claim.verdict}, similarity {similarity:.2f}); "
+                    f"correction: {claim.correction}",
+                )
+            )
+            if claim.id in noted or len(noted) >= self.options.max_notes:
+                continue
+            noted.add(claim.id)
+            annotations.append(_fact_check_note(self.name, claim, similarity))
+        if self._topics:
+            topic_findings, topic_notes = self._topic_notices(text)
+            findings.extend(topic_findings)
+            annotations.extend(topic_notes)
+        score = max((m.match.score for m in matches), default=0.0)
+        return CheckResult(tuple(findings), score, tuple(annotations))
+
+    def _topic_notices(self, text: str) -> tuple[list[Finding], list[Annotation]]:
+        folded = claimtext.normalize(text)
+        language = self.options.topic_language
+        if language == "auto":
+            language = "ja" if claimtext.is_japanese(text) else "en"
+        findings: list[Finding] = []
+        notes: list[Annotation] = []
+        for topic in self._topics:
+            hits = _topic_hits(topic, folded)
+            if hits < topic.spec.min_keywords:
+                continue
+            sep = "、" if language == "ja" else "; "
+            sources = sep.join(f"{s.title} ({s.url})" for s in topic.spec.sources)
+            template = topic.spec.text_ja if language == "ja" else topic.spec.text_en
+            notice = template.format(topic=topic.labels[language], sources=sources)
+            findings.append(
+                Finding(
+                    self.name,
+                    "topic_notice",
+                    None,
+                    None,
+                    0.0,
+                    f"topic {topic.spec.name}: notice appended ({hits} keywords)",
+                    action=Action.ANNOTATE,
+                )
+            )
+            notes.append(
+                Annotation(
+                    self.name,
+                    "topic_notice",
+                    notice,
+                    {
+                        "topic": topic.spec.name,
+                        "language": language,
+                        "keywords": hits,
+                        "sources": [s.url for s in topic.spec.sources],
+                    },
+                )
+            )
+        return findings, notes
+
+
+def _fact_check_note(check: str, claim: Claim, similarity: float) -> Annotation:
+    if claim.language == "ja":
+        text = f"ファクトチェック: {claim.correction}\uff08出典: {claim.source}\uff09"
+    else:
+        text = f"Fact-check note: {claim.correction} (Source: {claim.source})"
+    return Annotation(
+        check,
+        "fact_check",
+        text,
+        {
+            "claim_id": claim.id,
+            "verdict": claim.verdict,
+            "topic": claim.topic,
+            "similarity": similarity,
+            "correction": claim.correction,
+            "source": claim.source,
+            "language": claim.language,
+        },
+    )

@@ -1,0 +1,164 @@
+"""The disinformation and fairness evaluation sets: generators, frozen files and scoring."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from guardproxy.checks.disinformation import DisinformationCheck, DisinformationOptions
+from guardproxy.checks.fairness import CATEGORIES, FairnessCheck, FairnessOptions
+from loadtest.filters import claims as claims_gen
+from loadtest.filters import evaluate
+from loadtest.filters import fairness as fairness_gen
+from loadtest.filters.scoring import PR, Rate, claim_hit, fmt, percentile, score_categories
+
+# --- generators ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("gen", [claims_gen, fairness_gen])
+def test_same_seed_same_records_other_seed_differs(gen: object) -> None:
+    records = gen.records  # type: ignore[attr-defined]
+    for split in ("dev", "heldout"):
+        first = list(records(split, seed=5))
+        assert first == list(records(split, seed=5))
+        assert first != list(records(split, seed=6))
+
+
+@pytest.mark.parametrize("gen", [claims_gen, fairness_gen])
+def test_frozen_files_match_the_generator(gen: object) -> None:
+    for split in ("dev", "heldout"):
+        path = gen.split_path(split)  # type: ignore[attr-defined]
+        assert path.read_text(encoding="utf-8") == gen.render(split)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("gen", [claims_gen, fairness_gen])
+def test_unknown_split_is_rejected(gen: object) -> None:
+    with pytest.raises(ValueError, match="unknown split"):
+        list(gen.records("train"))  # type: ignore[attr-defined]
+
+
+def test_every_shipped_claim_has_rewordings_and_both_labels() -> None:
+    ids = {c["id"] for c in claims_gen.load_claims()}
+    assert ids == set(claims_gen.REWORDINGS)
+    for split in ("dev", "heldout"):
+        records = claims_gen.load_split(split)
+        positives = {r["claim"] for r in records if r["label"]}
+        assert positives == ids
+        assert {r["family"] for r in records if not r["label"]} == {"refute", "topical"}
+
+
+def test_heldout_family_is_kept_apart_from_dev() -> None:
+    dev = claims_gen.load_split("dev")
+    heldout = claims_gen.load_split("heldout")
+    assert {r["family"] for r in heldout if r["label"]} == {claims_gen.HELDOUT_FAMILY}
+    assert claims_gen.HELDOUT_FAMILY not in {r["family"] for r in dev}
+    assert not set(claims_gen.FRAMES_HELDOUT) & {*claims_gen.FRAMES_DEV, *claims_gen.HEDGES_DEV}
+    assert not set(claims_gen.FRAMES_JA_HELDOUT) & set(claims_gen.FRAMES_JA_DEV)
+    dev_swaps = {w for values in claims_gen.SWAPS_DEV.values() for w in values}
+    assert not dev_swaps & {w for values in claims_gen.SWAPS_HELDOUT.values() for w in values}
+    for dev_text, heldout_text, refutation in claims_gen.REWORDINGS.values():
+        assert len({dev_text, heldout_text, refutation}) == 3
+    dev_texts = {str(r["text"]) for r in dev if r["label"]}
+    assert not dev_texts & {str(r["text"]) for r in heldout if r["label"]}
+    fair_dev = fairness_gen.load_split("dev")
+    fair_heldout = fairness_gen.load_split("heldout")
+    assert not {r["answer"] for r in fair_dev if r["family"] != "off_topic"} & {
+        r["answer"] for r in fair_heldout
+    }
+
+
+def test_claim_text_helpers() -> None:
+    rng = random.Random(1)
+    assert claims_gen.swap_words("Vaccines cause autism", {"cause": ("trigger",)}, rng) == (
+        "Vaccines trigger autism"
+    )
+    assert claims_gen.reorder("Lightning strikes twice in the same place.") == (
+        "In the same place, lightning strikes twice."
+    )
+    assert claims_gen.reorder("The Earth is flat.") is None
+
+
+def test_fairness_records_are_labelled_consistently() -> None:
+    for split in ("dev", "heldout"):
+        records = fairness_gen.load_split(split)
+        assert {r["category"] for r in records if r["label"]} == set(CATEGORIES)
+        assert all(r["category"] is None for r in records if not r["label"])
+        assert all(r["messages"] and r["answer"] for r in records)
+        assert {r["language"] for r in records} == {"en", "ja"}
+        for record in records:
+            assert not re.search(r"\{\w+\}", str(record["answer"])), record
+
+
+# --- scoring ---------------------------------------------------------------------------
+
+
+def test_claim_hit() -> None:
+    assert claim_hit(1, "a", ["b", "a"])
+    assert not claim_hit(1, "a", ["b"])
+    assert claim_hit(0, None, [])
+    assert not claim_hit(0, None, ["b"])
+
+
+def test_score_categories_counts_other_categories_as_false_positives() -> None:
+    rows: list[tuple[str | None, set[str]]] = [
+        ("age", {"age"}),
+        ("age", set()),
+        ("gender", {"age", "gender"}),
+        (None, {"religion"}),
+        (None, set()),
+    ]
+    scores = score_categories(rows, ["age", "gender", "religion"])
+    assert (scores["age"].predicted, scores["age"].true_positive, scores["age"].gold) == (2, 1, 2)
+    assert scores["gender"].precision == 1.0 and scores["gender"].recall == 1.0
+    assert scores["religion"].precision == 0.0 and scores["religion"].recall is None
+    micro = scores["micro"]
+    assert (micro.predicted, micro.true_positive, micro.gold) == (4, 2, 3)
+    assert PR().precision is None
+
+
+def test_rate_percentile_fmt() -> None:
+    rate = Rate()
+    for hit in (True, False, True, True):
+        rate.add(hit)
+    assert rate.value == 0.75 and Rate().value is None
+    assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
+    assert percentile([5.0], 99) == 5.0
+    assert percentile([1.0, 2.0], 100) == 2.0
+    with pytest.raises(ValueError):
+        percentile([], 50)
+    assert fmt(None) == "n/a" and fmt(0.456) == "0.46"
+
+
+# --- evaluate --------------------------------------------------------------------------
+
+
+def test_run_sync_drives_an_inline_coroutine() -> None:
+    async def inline() -> int:
+        return 3
+
+    assert evaluate.run_sync(inline()) == 3
+
+
+def test_tables_cover_every_family() -> None:
+    disinfo = DisinformationCheck(DisinformationOptions.model_validate({}))
+    table, summary = evaluate.claims_tables(disinfo, errors=0)
+    assert {"dev-pos", "heldout-pos", "dev-neg", "heldout-neg", "dev-pos-ja"} <= set(summary)
+    assert all(0.0 <= v <= 1.0 for v in summary.values())
+    for family in ("frame", "hedge", "synonym", "reorder", "restate", "heldout", "refute"):
+        assert f"| {family} (en) |" in table
+    fairness = FairnessCheck(FairnessOptions.model_validate({}))
+    per_category, per_family, fair_summary = evaluate.fairness_tables(fairness, errors=0)
+    assert all(f"| dev | {c} |" in per_category for c in CATEGORIES)
+    assert "| heldout | heldout | negative |" in per_family
+    assert 0.0 <= fair_summary["dev-fp-rate"] <= 1.0
+
+
+def test_synthetic_claims_and_answers() -> None:
+    rng = random.Random(2)
+    claims = evaluate.synthetic_claims(20, rng, ["vaccine", "earth", "climate"])
+    assert len({c.id for c in claims}) == 20
+    assert all(len(c.text.split()) == 5 for c in claims)
+    answers = evaluate.answers_1kb(["A short sentence."], 3, rng)
+    assert all(len(a.encode()) >= 1024 for a in answers)
