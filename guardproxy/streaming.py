@@ -58,7 +58,12 @@ class _Totals:
 
     def absorb(self, v: Verdict, findings: list[AppliedFinding]) -> None:
         self.findings.extend(findings)
-        self.annotations.extend(v.annotations)
+        for a in v.annotations:
+            # a window's tail is checked again in the next window: one notice, not two
+            if not any(
+                (o.check, o.kind, o.text) == (a.check, a.kind, a.text) for o in self.annotations
+            ):
+                self.annotations.append(a)
         for k, s in v.scores.items():
             self.scores[k] = max(self.scores.get(k, 0.0), s)
         for k, t in v.latencies.items():
@@ -226,7 +231,6 @@ class StreamGuard:
                         cut = f.start
                         moved = True
         committed = [a for a in local if a.finding.start is None or a.finding.start < cut or final]
-        verdict.annotations = verdict.annotations if final else []
         self._totals.absorb(
             verdict,
             [
@@ -280,10 +284,11 @@ class StreamGuard:
             if verdict.blocked:
                 blocked = self._block()
                 return Release(out + blocked.text, True, released=out)
-            suffix = annotation_suffix(verdict.annotations)
-            if suffix:
-                self._delivered.append(suffix)
-                out += suffix
+        # notices from the stream checks' windows and from the whole-text checks
+        suffix = annotation_suffix(self._totals.annotations)
+        if suffix:
+            self._delivered.append(suffix)
+            out += suffix
         return Release(out)
 
     def verdict(self) -> Verdict:

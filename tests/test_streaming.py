@@ -186,3 +186,22 @@ async def test_incremental_stream_leaves_sent_text_unmarked() -> None:
     out, guard = await stream(marker_policy("incremental"), split_at(TEXT, 10, 40))
     assert "".join(out) == TEXT.replace(SECRET, "<EMAIL>")
     assert any(a.finding.check == "marker" for a in guard.verdict().findings)
+
+
+async def test_a_notice_from_an_early_window_is_appended_once_at_the_end() -> None:
+    body = """
+        stream: {mode: incremental, holdback_chars: 64, min_window_chars: 8}
+        output:
+          - use: abuse
+            options: {help_resources: ["Helpline 0120-000-000"]}
+    """
+    p = PolicyLoader(make_registry()).load_bytes(textwrap.dedent(body).encode(), name="a")
+    text = "Some days I want to kill myself. " + "The weather report says rain later. " * 12
+    out, guard = await stream(p, split_at(text, *range(7, len(text), 7)))
+    delivered = "".join(out)
+    assert delivered.startswith(text)
+    assert delivered.count("Helpline 0120-000-000") == 1
+    assert delivered.endswith("Helpline 0120-000-000")
+    assert [a.kind for a in guard.verdict().annotations].count(
+        guard.verdict().annotations[0].kind
+    ) == 1

@@ -1,0 +1,130 @@
+"""Scoring of abuse findings against the labeled sentences.
+
+Rules (per category C, spans as half-open character ranges [start, end)):
+
+- A predicted finding of category C is a true positive if it overlaps (shares at least
+  one character with) a gold span of category C in the same text; otherwise it is a
+  false positive, also when it overlaps a gold span of another category.
+- A gold span of category C is found if some predicted finding of category C overlaps it.
+- precision(C) = true-positive findings / findings of C; recall(C) = found gold spans /
+  gold spans of C; F1 = 2PR / (P + R); an undefined value (0/0) is None.
+- Micro: the counts summed over the categories, then the same formulas.
+- False-positive rate on clean text = clean sentences with at least one finding (of any
+  category) / clean sentences.
+- Detected (any category) = gold spans overlapped by a finding of any category / gold
+  spans: how much abuse the check stops even when it names the wrong category.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+Span = tuple[int, int, str]
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """True if the half-open ranges a and b share at least one character."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@dataclass
+class Counts:
+    predicted: int = 0
+    true_positive: int = 0
+    gold: int = 0
+    found: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.predicted += other.predicted
+        self.true_positive += other.true_positive
+        self.gold += other.gold
+        self.found += other.found
+
+    @property
+    def precision(self) -> float | None:
+        return self.true_positive / self.predicted if self.predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.gold if self.gold else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    """Everything scored over a corpus."""
+
+    categories: dict[str, Counts]
+    clean_texts: int = 0
+    clean_flagged: int = 0
+    gold_spans: int = 0
+    detected_any: int = 0
+    flagged_categories_on_clean: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def false_positive_rate(self) -> float | None:
+        return self.clean_flagged / self.clean_texts if self.clean_texts else None
+
+    @property
+    def detected_any_rate(self) -> float | None:
+        return self.detected_any / self.gold_spans if self.gold_spans else None
+
+
+def score_text(
+    gold: Iterable[Span], predicted: Iterable[Span], categories: Sequence[str]
+) -> dict[str, Counts]:
+    """Counts per category for one text; spans of other categories are ignored."""
+    wanted = set(categories)
+    gold_spans = [g for g in gold if g[2] in wanted]
+    pred_spans = [p for p in predicted if p[2] in wanted]
+    result = {c: Counts() for c in categories}
+    for start, end, label in pred_spans:
+        counts = result[label]
+        counts.predicted += 1
+        if any(g[2] == label and overlaps((start, end), (g[0], g[1])) for g in gold_spans):
+            counts.true_positive += 1
+    for start, end, label in gold_spans:
+        counts = result[label]
+        counts.gold += 1
+        if any(p[2] == label and overlaps((start, end), (p[0], p[1])) for p in pred_spans):
+            counts.found += 1
+    return result
+
+
+def score_corpus(
+    pairs: Iterable[tuple[Sequence[Span], Sequence[Span]]], categories: Sequence[str]
+) -> Report:
+    """The report over (gold, predicted) pairs; a pair with no gold span is clean text."""
+    report = Report({c: Counts() for c in categories})
+    for gold, predicted in pairs:
+        for c, counts in score_text(gold, predicted, categories).items():
+            report.categories[c].add(counts)
+        if not gold:
+            report.clean_texts += 1
+            if predicted:
+                report.clean_flagged += 1
+                for c in sorted({p[2] for p in predicted}):
+                    report.flagged_categories_on_clean[c] = (
+                        report.flagged_categories_on_clean.get(c, 0) + 1
+                    )
+        for start, end, _label in gold:
+            report.gold_spans += 1
+            if any(overlaps((start, end), (p[0], p[1])) for p in predicted):
+                report.detected_any += 1
+    micro = Counts()
+    for counts in report.categories.values():
+        micro.add(counts)
+    report.categories["micro"] = micro
+    return report
+
+
+def fmt(value: float | None) -> str:
+    """A score with two decimals, or n/a."""
+    return "n/a" if value is None else f"{value:.2f}"
