@@ -511,6 +511,9 @@ class AbuseCheck(Check[AbuseOptions]):
     def lookahead_chars(self) -> int:
         return self._lookahead
 
+    def referenced_files(self) -> tuple[Path, ...]:
+        return tuple(self.options.lexicon_paths())
+
     @property
     def lexicon(self) -> Lexicon:
         return self._lexicon

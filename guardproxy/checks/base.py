@@ -10,6 +10,7 @@ import abc
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -170,6 +171,10 @@ class Check(abc.ABC, Generic[OptionsT]):
     def lookahead_chars(self) -> int:
         """How many trailing characters of a stream window this check needs held back."""
         return 0
+
+    def referenced_files(self) -> tuple[Path, ...]:
+        """Data files the check loaded (lexicons, claims): part of the policy's version."""
+        return ()
 
     async def start(self, offloader: Offloader) -> None:
         """Load models or compile patterns; called once before the first run."""

@@ -737,6 +737,9 @@ class DisinformationCheck(Check[DisinformationOptions]):
         self._verdicts = frozenset(options.verdicts)
         self._topics = tuple(_compile_topic(t) for t in options.topics)
 
+    def referenced_files(self) -> tuple[Path, ...]:
+        return tuple(path for path, _ in claim_paths(self.options))
+
     async def run(self, text: str, ctx: CheckContext) -> CheckResult:
         matches = match_text(self.index, text, self._thresholds, self._verdicts)
         findings: list[Finding] = []

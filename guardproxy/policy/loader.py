@@ -121,7 +121,7 @@ class PolicyLoader:
         input_checks = self._compile_entries(spec, "input", spec.input, fail, file)
         output_checks = self._compile_entries(spec, "output", spec.output, fail, file)
         self._check_stream_compat(spec, output_checks, fail)
-        version = hashlib.sha256(raw).hexdigest()[:12]
+        version = _version(raw, (*input_checks, *output_checks))
         return Policy(
             name=policy_name,
             version=version,
@@ -233,3 +233,24 @@ def bundled_policies_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return here.parent / "policies"
+
+
+def _version(raw: bytes, entries: tuple[CompiledCheck, ...]) -> str:
+    """Content hash of the policy file and of every data file its checks loaded.
+
+    Editing a lexicon or a claims file changes the version, so the records made before and
+    after the edit name different policy versions.
+    """
+    digest = hashlib.sha256(raw)
+    seen: set[Path] = set()
+    for entry in entries:
+        for path in entry.check.referenced_files():
+            if path in seen:
+                continue
+            seen.add(path)
+            digest.update(b"\0" + path.name.encode("utf-8") + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:  # the check read it a moment ago; hash what can be read
+                digest.update(b"unreadable")
+    return digest.hexdigest()[:12]

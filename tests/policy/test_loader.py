@@ -210,3 +210,15 @@ def test_restore_compiles_onto_the_input_entry(loader: PolicyLoader) -> None:
     policy = loader.load_bytes(body.encode(), name="p")
     assert policy.input_checks[0].restore is True
     assert policy.input_checks[0].action is Action.REDACT
+
+
+def test_editing_a_referenced_lexicon_changes_the_version(
+    loader: PolicyLoader, tmp_path: Path
+) -> None:
+    lexicon = tmp_path / "ours.txt"
+    lexicon.write_text("@category harassment\nhigh you absolute walnut\n", encoding="utf-8")
+    body = f"output:\n  - use: abuse\n    options: {{lexicons: [{str(lexicon)!r}]}}\n".encode()
+    first = loader.load_bytes(body, name="p").version
+    assert loader.load_bytes(body, name="p").version == first
+    lexicon.write_text("@category harassment\nhigh you absolute turnip\n", encoding="utf-8")
+    assert loader.load_bytes(body, name="p").version != first
