@@ -46,6 +46,7 @@ the matched text; messages and errors never quote a text or a lexicon pattern ei
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,6 +350,34 @@ def _strip_comment(line: str) -> str:
     return (line if cut < 0 else line[:cut]).strip()
 
 
+_COMPILED: dict[tuple[tuple[str, int, int], ...], Lexicon] = {}
+_COMPILED_MAX = 8
+_COMPILED_LOCK = threading.Lock()
+
+
+def cached_lexicons(paths: Sequence[Path]) -> Lexicon:
+    """load_lexicons, reusing a compiled set while none of its files has changed.
+
+    Compiling the shipped lexicons takes a few hundred milliseconds; every policy entry
+    that uses the check, and every reload, would pay it again. A compiled lexicon is frozen
+    and only read, so policies can share it. Keyed by each file's path, mtime and size.
+    """
+    try:
+        key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    except OSError:
+        return load_lexicons(paths)  # let the loader report the missing file
+    with _COMPILED_LOCK:
+        found = _COMPILED.get(key)
+    if found is not None:
+        return found
+    lexicon = load_lexicons(paths)
+    with _COMPILED_LOCK:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = lexicon
+    return lexicon
+
+
 def load_lexicons(paths: Sequence[Path]) -> Lexicon:
     """Compile lexicon files in order; sets defined earlier are visible later.
 
@@ -491,7 +520,7 @@ class AbuseCheck(Check[AbuseOptions]):
         super().__init__(options)
         # Compiled here, not in start(): a broken lexicon must fail the policy load with
         # the entry's location, like any other invalid option.
-        self._lexicon = load_lexicons(options.lexicon_paths())
+        self._lexicon = cached_lexicons(options.lexicon_paths())
         self._matcher = self._lexicon.matcher
         self._vocabulary = self._matcher.vocabulary
         self._normalizer = Normalizer()

@@ -18,6 +18,7 @@ from guardproxy.checks.abuse import (
     AbuseCheck,
     AbuseOptions,
     LexiconError,
+    cached_lexicons,
     load_lexicons,
     resolve_lexicon_path,
     shipped_lexicon_dir,
@@ -461,3 +462,15 @@ async def test_self_harm_in_a_blocking_policy_is_answered_with_the_notice_not_bl
     assert verdict.text.endswith("Support: Crisis line: call or text 988")
     threat = await evaluate(policy, policy.output_checks, "I will kill you.", CTX)
     assert threat.action is Action.BLOCK
+
+
+def test_compiled_lexicons_are_shared_until_a_file_changes(tmp_path: Path) -> None:
+    path = tmp_path / "threats.txt"
+    path.write_text("high you absolute walnut\n", encoding="utf-8")
+    first = cached_lexicons([path])
+    assert cached_lexicons([path]) is first
+    path.write_text("high you absolute turnip, friend\n", encoding="utf-8")
+    second = cached_lexicons([path])
+    assert second is not first
+    with pytest.raises(LexiconError, match="gone.txt: cannot read lexicon file"):
+        cached_lexicons([tmp_path / "gone.txt"])
