@@ -11,6 +11,7 @@ A stream holds its slot until it ends.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Literal
@@ -32,7 +33,7 @@ class Saturated(Exception):
 
 
 class Admission:
-    """Counts requests in flight and admits, queues or sheds new ones."""
+    """Counts requests in flight and admits, queues (first come, first served) or sheds."""
 
     def __init__(
         self, limit: int, mode: SaturationMode = "shed", queue_timeout_s: float = 5.0
@@ -42,36 +43,50 @@ class Admission:
         self.mode = mode
         self.queue_timeout_s = queue_timeout_s
         self.active = 0
-        self.waiting = 0
-        self._freed = asyncio.Condition()
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for w in self._waiters if not w.done())
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """Hold a slot for the body of the block; raises Saturated when none is free."""
-        if self.limit and self.active >= self.limit:
+        if self.limit and (self.active >= self.limit or self.waiting):
+            # a newcomer never overtakes a request that is already queued
             await self._wait_for_slot()
-        self.active += 1
+        else:
+            self.active += 1
         try:
             yield
         finally:
-            self.active -= 1
-            if self.waiting:
-                async with self._freed:
-                    self._freed.notify_all()
+            self._release()
+
+    def _release(self) -> None:
+        """Hand the slot to the longest waiter, or free it."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # the slot passes on: active stays the same
+                return
+        self.active -= 1
 
     async def _wait_for_slot(self) -> None:
         if self.mode == "shed":
             raise Saturated(self.limit, 0.0)
         loop = asyncio.get_running_loop()
         started = loop.time()
-        self.waiting += 1
+        waiter: asyncio.Future[None] = loop.create_future()
+        self._waiters.append(waiter)
         try:
-            async with self._freed:
-                await asyncio.wait_for(
-                    self._freed.wait_for(lambda: self.active < self.limit),
-                    self.queue_timeout_s,
-                )
-        except TimeoutError:
+            await asyncio.wait_for(asyncio.shield(waiter), self.queue_timeout_s)
+        except (TimeoutError, asyncio.CancelledError) as exc:
+            if waiter.done() and not waiter.cancelled():
+                self._release()  # handed a slot just as we gave up: pass it on
+            else:
+                waiter.cancel()
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
             raise Saturated(self.limit, loop.time() - started) from None
-        finally:
-            self.waiting -= 1

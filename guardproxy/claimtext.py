@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
-JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
-_HIRAGANA = re.compile(r"[\u3040-\u309f]")
+from guardproxy.lang import HIRAGANA
+
+_HIRAGANA = re.compile(f"[{HIRAGANA}]")
 # a word, with an apostrophe part ("don't") or a hyphenated number ("covid-19") kept on
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+|-\d+\b)*", re.UNICODE)
 # A sentence ends at . ! ? (and their full-width forms) followed by space or the end, at
@@ -185,10 +186,6 @@ _SYNONYMS: dict[str, str] = {
 def normalize(text: str) -> str:
     """NFKC and case folding, with typographic apostrophes made plain."""
     return unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
-
-
-def is_japanese(text: str) -> bool:
-    return JAPANESE.search(text) is not None
 
 
 def sentence_spans(text: str) -> Iterator[tuple[int, int]]:

@@ -54,10 +54,15 @@ from guardproxy.sse import encode_data
 __all__ = [
     "DEFAULT_REPLY",
     "RECORDED",
+    "MockRequestError",
     "RecordedRequest",
     "create_mock_app",
+    "decoded",
     "embedding_vector",
     "filler_text",
+    "int_header",
+    "json_body",
+    "serve_app",
     "serve_mock",
 ]
 
@@ -95,7 +100,7 @@ def _tool_arguments(request: web.Request, text: str) -> str:
         try:
             json.loads(given)
         except ValueError:
-            raise _MockRequestError(400, "x-mock-tool-arguments must be JSON") from None
+            raise MockRequestError(400, "x-mock-tool-arguments must be JSON") from None
         return given
     if request.headers.get("x-mock-tool-echo"):
         return json.dumps({"text": text}, ensure_ascii=False)
@@ -124,7 +129,7 @@ RECORDED: web.AppKey[list[RecordedRequest]] = web.AppKey("guardproxy_mock_record
 _SETTINGS: web.AppKey[_Settings] = web.AppKey("guardproxy_mock_settings")
 
 
-class _MockRequestError(Exception):
+class MockRequestError(Exception):
     """A request the mock refuses; rendered in the provider's error shape."""
 
     def __init__(self, status: int, message: str) -> None:
@@ -153,7 +158,12 @@ def create_mock_app(*, default_reply: str = DEFAULT_REPLY, record: bool = True) 
 
 async def serve_mock(host: str, port: int) -> None:
     """Serve the mock (without request recording) until cancelled."""
-    runner = web.AppRunner(create_mock_app(record=False), access_log=None)
+    await serve_app(create_mock_app(record=False), host, port)
+
+
+async def serve_app(app: web.Application, host: str, port: int) -> None:
+    """Serve a mock app until cancelled."""
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
@@ -181,14 +191,14 @@ async def _control_middleware(request: web.Request, handler: _Handler) -> web.St
     headers = request.headers
     provider = _provider_of(request)
     try:
-        delay_ms = _int_header(headers, "x-mock-first-byte-delay-ms", minimum=0)
+        delay_ms = int_header(headers, "x-mock-first-byte-delay-ms", minimum=0)
         if delay_ms:
             await asyncio.sleep(delay_ms / 1000)
-        status = _int_header(headers, "x-mock-status", minimum=400, maximum=599)
+        status = int_header(headers, "x-mock-status", minimum=400, maximum=599)
         if status is not None:
             return _error_response(provider, status, f"mock error with status {status}")
         return await handler(request)
-    except _MockRequestError as exc:
+    except MockRequestError as exc:
         return _error_response(provider, exc.status, exc.message)
 
 
@@ -236,40 +246,47 @@ def _error_response(provider: Provider, status: int, message: str) -> web.Respon
 # --- request helpers ---------------------------------------------------------------------
 
 
-def _int_header(
+def decoded(value: str) -> str:
+    """A header value, percent-decoded when it starts with ``urlenc:``."""
+    return unquote(value[len("urlenc:") :]) if value.startswith("urlenc:") else value
+
+
+def int_header(
     headers: CIMultiDictProxy[str],
     name: str,
     *,
     minimum: int,
     maximum: int | None = None,
 ) -> int | None:
+    """An integer header within bounds, None when absent; a 400 error otherwise."""
     raw = headers.get(name)
     if raw is None:
         return None
     try:
         value = int(raw)
     except ValueError:
-        raise _MockRequestError(400, f"header {name} must be an integer") from None
+        raise MockRequestError(400, f"header {name} must be an integer") from None
     if value < minimum or (maximum is not None and value > maximum):
         bounds = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
-        raise _MockRequestError(400, f"header {name} must be {bounds}")
+        raise MockRequestError(400, f"header {name} must be {bounds}")
     return value
 
 
-async def _json_body(request: web.Request) -> dict[str, Any]:
+async def json_body(request: web.Request) -> dict[str, Any]:
+    """The request body as a JSON object; a 400 error otherwise."""
     try:
         body = json.loads(await request.read())
     except ValueError:
-        raise _MockRequestError(400, "request body is not valid JSON") from None
+        raise MockRequestError(400, "request body is not valid JSON") from None
     if not isinstance(body, dict):
-        raise _MockRequestError(400, "request body must be a JSON object")
+        raise MockRequestError(400, "request body must be a JSON object")
     return body
 
 
 def _messages_of(body: dict[str, Any]) -> list[dict[str, Any]]:
     messages = body.get("messages")
     if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
-        raise _MockRequestError(400, "'messages' must be a list of objects")
+        raise MockRequestError(400, "'messages' must be a list of objects")
     return messages
 
 
@@ -304,14 +321,14 @@ def _reply_text(request: web.Request, messages: list[dict[str, Any]]) -> str:
     headers = request.headers
     reply = headers.get("x-mock-reply")
     if reply is not None:
-        return unquote(reply[len("urlenc:") :]) if reply.startswith("urlenc:") else reply
+        return decoded(reply)
     for message in reversed(messages):
         if message.get("role") == "user":
             text = _content_text(message.get("content"))
             if text.startswith("echo: "):
                 return text[len("echo: ") :]
             break
-    chars = _int_header(headers, "x-mock-reply-chars", minimum=0)
+    chars = int_header(headers, "x-mock-reply-chars", minimum=0)
     if chars is not None:
         return filler_text(chars)
     return request.app[_SETTINGS].default_reply
@@ -324,10 +341,10 @@ def filler_text(chars: int) -> str:
 
 
 def _splitter(request: web.Request) -> Callable[[str], list[str]]:
-    count = _int_header(request.headers, "x-mock-chunks", minimum=1)
+    count = int_header(request.headers, "x-mock-chunks", minimum=1)
     if count is not None:
         return lambda text: _split_even(text, count)
-    size = _int_header(request.headers, "x-mock-chunk-chars", minimum=1) or 8
+    size = int_header(request.headers, "x-mock-chunk-chars", minimum=1) or 8
     return lambda text: [text[i : i + size] for i in range(0, len(text), size)]
 
 
@@ -369,8 +386,8 @@ class _Frame:
 
 
 async def _send_stream(request: web.Request, frames: list[_Frame]) -> web.StreamResponse:
-    fail_after = _int_header(request.headers, "x-mock-fail-after-chunks", minimum=0)
-    delay_ms = _int_header(request.headers, "x-mock-chunk-delay-ms", minimum=0)
+    fail_after = int_header(request.headers, "x-mock-fail-after-chunks", minimum=0)
+    delay_ms = int_header(request.headers, "x-mock-chunk-delay-ms", minimum=0)
     delay = delay_ms / 1000 if delay_ms else 0.0
     if fail_after is not None:
         # a reply with fewer text chunks still breaks, right after its last one
@@ -399,14 +416,14 @@ async def _send_stream(request: web.Request, frames: list[_Frame]) -> web.Stream
 
 
 async def _chat_completions(request: web.Request) -> web.StreamResponse:
-    body = await _json_body(request)
+    body = await json_body(request)
     messages = _messages_of(body)
     text = _reply_text(request, messages)
     n = body.get("n", 1)
     if n is None:
         n = 1
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 128:
-        raise _MockRequestError(400, "'n' must be an integer between 1 and 128")
+        raise MockRequestError(400, "'n' must be an integer between 1 and 128")
     model = str(body.get("model") or "gpt-4o-mini")
     tool = request.headers.get("x-mock-tool-call")
     completion_id = _new_id("chatcmpl-")
@@ -501,7 +518,7 @@ async def _chat_completions(request: web.Request) -> web.StreamResponse:
 
 
 async def _messages(request: web.Request) -> web.StreamResponse:
-    body = await _json_body(request)
+    body = await json_body(request)
     messages = _messages_of(body)
     text = _reply_text(request, messages)
     model = str(body.get("model") or "claude-sonnet-4-6")
@@ -681,7 +698,7 @@ async def _models(request: web.Request) -> web.StreamResponse:
 
 
 async def _embeddings(request: web.Request) -> web.StreamResponse:
-    body = await _json_body(request)
+    body = await json_body(request)
     raw_input = body.get("input")
     items: list[Any]
     if isinstance(raw_input, str) or (
@@ -691,14 +708,14 @@ async def _embeddings(request: web.Request) -> web.StreamResponse:
     elif isinstance(raw_input, list) and raw_input:
         items = raw_input
     else:
-        raise _MockRequestError(400, "'input' must be a non-empty string or list")
+        raise MockRequestError(400, "'input' must be a non-empty string or list")
     dimensions = body.get("dimensions") or _DEFAULT_EMBEDDING_DIMENSIONS
     if (
         not isinstance(dimensions, int)
         or isinstance(dimensions, bool)
         or not 1 <= dimensions <= _MAX_EMBEDDING_DIMENSIONS
     ):
-        raise _MockRequestError(
+        raise MockRequestError(
             400, f"'dimensions' must be an integer between 1 and {_MAX_EMBEDDING_DIMENSIONS}"
         )
     as_base64 = body.get("encoding_format") == "base64"

@@ -42,13 +42,18 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
 from aiohttp import web
-from multidict import CIMultiDictProxy
 
 from guardproxy.grounding.remote import ANSWER_MARKER, SOURCES_MARKER
-from guardproxy.mock_llm import RecordedRequest
+from guardproxy.mock_llm import (
+    MockRequestError,
+    RecordedRequest,
+    decoded,
+    int_header,
+    json_body,
+    serve_app,
+)
 
 __all__ = [
     "GUARD_CODES",
@@ -137,13 +142,6 @@ MODERATION_STATS: web.AppKey[ModerationStats] = web.AppKey("guardproxy_mock_mode
 MODERATION_CONTROL: web.AppKey[MockControl] = web.AppKey("guardproxy_mock_moderation_control")
 
 
-class _MockRequestError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def create_moderation_app(control: MockControl | None = None) -> web.Application:
     """Build the mock model service."""
     app = web.Application(middlewares=[_stats_middleware, _control_middleware])
@@ -156,13 +154,7 @@ def create_moderation_app(control: MockControl | None = None) -> web.Application
 
 async def serve_mock_moderation(host: str, port: int) -> None:
     """Serve the mock until cancelled."""
-    runner = web.AppRunner(create_moderation_app(), access_log=None)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, host, port).start()
-        await asyncio.Event().wait()
-    finally:
-        await runner.cleanup()
+    await serve_app(create_moderation_app(), host, port)
 
 
 # --- middlewares -------------------------------------------------------------------------
@@ -188,21 +180,21 @@ async def _control_middleware(request: web.Request, handler: _Handler) -> web.St
     headers = request.headers
     control = request.app[MODERATION_CONTROL]
     try:
-        delay_ms = _int_header(headers, "x-mock-first-byte-delay-ms", minimum=0)
+        delay_ms = int_header(headers, "x-mock-first-byte-delay-ms", minimum=0)
         if delay_ms is None:
             delay_ms = control.delay_ms
         if delay_ms:
             await asyncio.sleep(delay_ms / 1000)
-        status = _int_header(headers, "x-mock-status", minimum=400, maximum=599)
+        status = int_header(headers, "x-mock-status", minimum=400, maximum=599)
         if status is None:
             status = control.status
         if status is not None:
             return _error_response(status, f"mock error with status {status}")
         raw = headers.get("x-mock-body", control.body)
         if raw is not None:
-            return web.Response(body=_decoded(raw).encode("utf-8"), content_type="application/json")
+            return web.Response(body=decoded(raw).encode("utf-8"), content_type="application/json")
         return await handler(request)
-    except _MockRequestError as exc:
+    except MockRequestError as exc:
         return _error_response(exc.status, exc.message)
 
 
@@ -224,36 +216,6 @@ def _json_response(body: Any, status: int = 200) -> web.Response:
     )
 
 
-def _decoded(value: str) -> str:
-    return unquote(value[len("urlenc:") :]) if value.startswith("urlenc:") else value
-
-
-def _int_header(
-    headers: CIMultiDictProxy[str], name: str, *, minimum: int, maximum: int | None = None
-) -> int | None:
-    raw = headers.get(name)
-    if raw is None:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _MockRequestError(400, f"header {name} must be an integer") from None
-    if value < minimum or (maximum is not None and value > maximum):
-        bounds = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
-        raise _MockRequestError(400, f"header {name} must be {bounds}")
-    return value
-
-
-async def _json_body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.read())
-    except ValueError:
-        raise _MockRequestError(400, "request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise _MockRequestError(400, "request body must be a JSON object")
-    return body
-
-
 def keyword_labels(text: str) -> list[str]:
     """The moderation labels whose keywords occur in text."""
     lowered = text.lower()
@@ -269,13 +231,13 @@ def keyword_labels(text: str) -> list[str]:
 
 def _scores_from_header(raw: str) -> dict[str, float]:
     try:
-        scores = json.loads(_decoded(raw))
+        scores = json.loads(decoded(raw))
     except ValueError:
-        raise _MockRequestError(400, "header x-mock-scores must be a JSON object") from None
+        raise MockRequestError(400, "header x-mock-scores must be a JSON object") from None
     if not isinstance(scores, dict) or not all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in scores.values()
     ):
-        raise _MockRequestError(400, "header x-mock-scores must map labels to numbers")
+        raise MockRequestError(400, "header x-mock-scores must map labels to numbers")
     return {str(k): float(v) for k, v in scores.items()}
 
 
@@ -289,14 +251,14 @@ def _moderation_result(scores: Mapping[str, float]) -> dict[str, Any]:
 
 
 async def _moderations(request: web.Request) -> web.StreamResponse:
-    body = await _json_body(request)
+    body = await json_body(request)
     raw_input = body.get("input")
     if isinstance(raw_input, str):
         inputs = [raw_input]
     elif isinstance(raw_input, list) and raw_input and all(isinstance(i, str) for i in raw_input):
         inputs = raw_input
     else:
-        raise _MockRequestError(400, "'input' must be a string or a non-empty list of strings")
+        raise MockRequestError(400, "'input' must be a string or a non-empty list of strings")
     header = request.headers.get("x-mock-scores")
     scripted = (
         _scores_from_header(header)
@@ -329,11 +291,11 @@ async def _moderations(request: web.Request) -> web.StreamResponse:
 def _message_texts(body: dict[str, Any]) -> list[tuple[str, str]]:
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
-        raise _MockRequestError(400, "'messages' must be a non-empty list")
+        raise MockRequestError(400, "'messages' must be a non-empty list")
     out: list[tuple[str, str]] = []
     for message in messages:
         if not isinstance(message, dict) or not isinstance(message.get("content"), str):
-            raise _MockRequestError(400, "each message needs a string 'content'")
+            raise MockRequestError(400, "each message needs a string 'content'")
         out.append((str(message.get("role")), message["content"]))
     return out
 
@@ -358,11 +320,11 @@ def judge_score(user_message: str) -> float:
 
 
 async def _chat_completions(request: web.Request) -> web.StreamResponse:
-    body = await _json_body(request)
+    body = await json_body(request)
     messages = _message_texts(body)
     model = str(body.get("model") or "llama-guard-3-8b")
     header = request.headers.get("x-mock-reply")
-    scripted = _decoded(header) if header is not None else request.app[MODERATION_CONTROL].reply
+    scripted = decoded(header) if header is not None else request.app[MODERATION_CONTROL].reply
     if scripted is not None:
         reply = scripted
     elif "judge" in model.lower():

@@ -223,10 +223,13 @@ def apply_edits(text: str, redactions: Sequence[Finding], insertions: Sequence[F
 def effective_annotations(annotations: Sequence[Annotation]) -> list[Annotation]:
     """Drop annotations that only go along with others when there are no others.
 
-    An annotation without text (machine-readable data only) is not one of those others.
+    An annotation without text (machine-readable data only) is not one of those others,
+    but it is kept for the record either way.
     """
     others = [a for a in annotations if a.text and not a.data.get("only_with_others")]
-    return list(annotations) if others else []
+    if others:
+        return list(annotations)
+    return [a for a in annotations if not a.data.get("only_with_others")]
 
 
 def annotation_suffix(annotations: Sequence[Annotation]) -> str:
@@ -241,17 +244,23 @@ def with_placeholders(
     placeholders: Placeholders,
 ) -> list[Finding]:
     """Redactions whose span holds a restorable finding get the value's numbered token."""
-    restorable = [
-        a.finding
+    acting = [
+        a
         for a in applied
-        if a.restore and a.enforced and a.action is Action.REDACT and a.finding.start is not None
+        if a.enforced
+        and a.action is Action.REDACT
+        and a.finding.start is not None
+        and a.finding.end is not None
     ]
-    if not restorable:
+    if not any(a.restore for a in acting):
         return redactions
     out = []
     for r in redactions:
         assert r.start is not None and r.end is not None
-        if any(r.start <= (f.start or 0) < r.end for f in restorable):
+        inside = [a for a in acting if r.start <= (a.finding.start or 0) < r.end]
+        # a value only comes back if every check that redacted it allows that: a secret
+        # overlapping a restorable e-mail address stays redacted
+        if inside and all(a.restore for a in inside):
             token = placeholders.token_for(r.category, text[r.start : r.end])
             r = replace(r, replacement=token)
         out.append(r)

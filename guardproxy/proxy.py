@@ -26,7 +26,13 @@ from guardproxy.pipeline import Verdict, evaluate
 from guardproxy.placeholders import Placeholders
 from guardproxy.policy.compiled import Policy
 from guardproxy.providers.anthropic import AnthropicProvider
-from guardproxy.providers.base import Provider, RequestInfo, StreamTranslator, ToolScan
+from guardproxy.providers.base import (
+    OutputText,
+    Provider,
+    RequestInfo,
+    StreamTranslator,
+    ToolScan,
+)
 from guardproxy.providers.openai import OpenAIProvider
 from guardproxy.runtime import RUNTIME, Runtime
 from guardproxy.sse import SSEDecoder, SSEError
@@ -168,6 +174,27 @@ def record_tool_scans(
     return withheld
 
 
+def record_withheld(
+    rt: Runtime,
+    record: DecisionRecord,
+    delivered: Sequence[OutputText],
+    upstream: Sequence[OutputText],
+    verdicts: dict[str, Verdict],
+) -> None:
+    """After a withheld tool call: record each unit as it is now delivered, blocked."""
+    record.outcome = "blocked"
+    originals = {t.key: t.text for t in upstream}
+    now = {t.key: t.text for t in delivered}
+    record.units = [u for u in record.units if u["key"] in now]
+    for key, text in now.items():
+        verdict = verdicts.get(key)
+        if verdict is not None and verdict.text == text:
+            continue
+        record.units = [u for u in record.units if u["key"] != key]
+        blocked = Verdict(Action.BLOCK, Action.BLOCK, text)
+        record.add(key, originals.get(key, ""), blocked, rt.hmac_key)
+
+
 def observe_verdict(rt: Runtime, verdict: Verdict, direction: str) -> None:
     m = rt.metrics
     for check_id, seconds in verdict.latencies.items():
@@ -271,10 +298,11 @@ class GuardedHandler:
                 "X-AI-Generated": "true",
             }
             changed = info.had_guard_object
-            if policy.uses_sources:
-                # before input checks, which may rewrite the messages the documents are in
-                info.add_conversation_sources()
             blocked = await self._check_input(rt, policy, info, rid, record)
+            if policy.uses_sources and blocked is None:
+                # after the input checks: the documents read as the model read them, with
+                # the same placeholders as its answer, and no prompt value sent anywhere
+                info.add_conversation_sources()
             if blocked is not None:
                 record.outcome = "input_blocked"
                 action = Action.BLOCK
@@ -452,6 +480,7 @@ class GuardedHandler:
             withheld = record_tool_scans(rt, record, scans, policy.messages.output_blocked)
             if withheld:
                 self.provider.apply_output(data, withheld, policy.messages.output_blocked)
+                record_withheld(rt, record, self.provider.output_texts(data), texts, by_key)
         if placeholders is not None:
             self.provider.restore_tool_calls(data, placeholders)
         action, _ = record.actions()
@@ -496,7 +525,8 @@ class GuardedHandler:
         translator = self.provider.stream_translator(info, guard_for)
         translator.defer_checks = True
         translator.block_message = policy.messages.output_blocked
-        if policy.scan_tool_calls and policy.stream_checks:
+        if policy.scan_tool_calls and policy.stream.mode != "passthrough":
+            # passthrough streams are for the record only: arguments flow as they come
             translator.tool_judge = tool_judge(policy, make_ctx)
         up_started = time.perf_counter()
         try:

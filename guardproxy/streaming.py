@@ -159,6 +159,12 @@ class StreamGuard:
         self._delivered.append(sep + msg)
         return Release(sep + msg, True)
 
+    def block(self) -> Release:
+        """Block for a reason outside this text (a withheld tool call): the message ends it."""
+        if self.blocked:
+            return Release()
+        return self._block()
+
     async def feed(self, delta: str, *, defer: bool = False) -> Release:
         """Take the next delta; with defer, only gather it (a later pump() checks)."""
         if self.blocked or self.finished or not delta:

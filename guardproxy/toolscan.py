@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,25 +36,44 @@ class ScannedArguments:
         return any(v.blocked for _, _, v in self.values)
 
 
-def _strings(value: Any, path: str, out: list[tuple[str, str]]) -> None:
+Path = tuple[str | int, ...]
+"""Keys and indices from the top of the JSON value to one string in it."""
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def path_text(path: Path) -> str:
+    """A path as the record shows it: $.to, $.cc[1], $["odd.key"]."""
+    parts = ["$"]
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif _PLAIN_KEY.fullmatch(step):
+            parts.append(f".{step}")
+        else:
+            parts.append(f"[{json.dumps(step, ensure_ascii=False)}]")
+    return "".join(parts)
+
+
+def _strings(value: Any, path: Path, out: list[tuple[Path, str]]) -> None:
     if isinstance(value, str):
         if value.strip():
             out.append((path, value))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _strings(item, f"{path}[{i}]", out)
+            _strings(item, (*path, i), out)
     elif isinstance(value, dict):
         for key, item in value.items():
-            _strings(item, f"{path}.{key}", out)
+            _strings(item, (*path, key), out)
 
 
-def _rebuild(value: Any, path: str, edited: dict[str, str]) -> Any:
+def _rebuild(value: Any, path: Path, edited: dict[Path, str]) -> Any:
     if isinstance(value, str):
         return edited.get(path, value)
     if isinstance(value, list):
-        return [_rebuild(item, f"{path}[{i}]", edited) for i, item in enumerate(value)]
+        return [_rebuild(item, (*path, i), edited) for i, item in enumerate(value)]
     if isinstance(value, dict):
-        return {key: _rebuild(item, f"{path}.{key}", edited) for key, item in value.items()}
+        return {key: _rebuild(item, (*path, key), edited) for key, item in value.items()}
     return value
 
 
@@ -66,14 +86,16 @@ async def scan_arguments(arguments: str, judge: Judge) -> ScannedArguments:
             return ScannedArguments(arguments)
         verdict = await judge(arguments)
         return ScannedArguments(verdict.text, [("$", arguments, verdict)])
-    found: list[tuple[str, str]] = []
-    _strings(parsed, "$", found)
+    found: list[tuple[Path, str]] = []
+    _strings(parsed, (), found)
     if not found:
         return ScannedArguments(arguments)
     verdicts = await asyncio.gather(*(judge(text) for _, text in found))
-    values = [(path, text, v) for (path, text), v in zip(found, verdicts, strict=True)]
-    edited = {path: v.text for path, text, v in values if v.text != text}
+    edited = {
+        path: v.text for (path, text), v in zip(found, verdicts, strict=True) if v.text != text
+    }
+    values = [(path_text(path), text, v) for (path, text), v in zip(found, verdicts, strict=True)]
     if not edited:
         return ScannedArguments(arguments, values)
-    rebuilt = json.dumps(_rebuild(parsed, "$", edited), ensure_ascii=False)
+    rebuilt = json.dumps(_rebuild(parsed, (), edited), ensure_ascii=False)
     return ScannedArguments(rebuilt, values)

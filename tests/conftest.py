@@ -1,13 +1,16 @@
-"""Shared fixtures: one real NER worker pool per session, a real mock upstream, the proxy."""
+"""Shared fixtures: one real NER worker pool per session, a real mock upstream, the proxy
+and official SDK clients pointed at it."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anthropic
+import openai
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -42,6 +45,7 @@ class Proxy:
     registry: CollectorRegistry
     upstream: TestServer
     audit_dir: Path
+    sdks: list[openai.AsyncOpenAI | anthropic.AsyncAnthropic] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -57,6 +61,22 @@ class Proxy:
     def metric(self, name: str, labels: dict[str, str] | None = None) -> float:
         return self.registry.get_sample_value(name, labels or {}) or 0.0
 
+    def openai_sdk(self, **headers: str) -> openai.AsyncOpenAI:
+        """An openai client for this proxy, closed with the proxy fixture."""
+        sdk = openai.AsyncOpenAI(
+            base_url=f"{self.url}/v1", api_key="sk-test", default_headers=headers, max_retries=0
+        )
+        self.sdks.append(sdk)
+        return sdk
+
+    def anthropic_sdk(self, **headers: str) -> anthropic.AsyncAnthropic:
+        """An anthropic client for this proxy, closed with the proxy fixture."""
+        sdk = anthropic.AsyncAnthropic(
+            base_url=self.url, api_key="sk-ant-test", default_headers=headers, max_retries=0
+        )
+        self.sdks.append(sdk)
+        return sdk
+
 
 ProxyFactory = Callable[..., Awaitable[Proxy]]
 
@@ -65,6 +85,8 @@ ProxyFactory = Callable[..., Awaitable[Proxy]]
 async def make_proxy(
     aiohttp_server: Any, mock_upstream: TestServer, nlp_pool: ProcessOffloader, tmp_path: Path
 ) -> AsyncIterator[ProxyFactory]:
+    made: list[Proxy] = []
+
     async def make(**overrides: Any) -> Proxy:
         check_registry = overrides.pop("check_registry", None)
         registry = CollectorRegistry()
@@ -85,9 +107,13 @@ async def make_proxy(
             settings, registry=registry, offloader=nlp_pool, check_registry=check_registry
         )
         server: TestServer = await aiohttp_server(app)
-        return Proxy(server, app, registry, mock_upstream, audit_dir)
+        made.append(Proxy(server, app, registry, mock_upstream, audit_dir))
+        return made[-1]
 
     yield make
+    for proxy in made:
+        while proxy.sdks:
+            await proxy.sdks.pop().close()
 
 
 @pytest.fixture

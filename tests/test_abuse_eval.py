@@ -9,7 +9,8 @@ import pytest
 
 from loadtest.abuse import generate as gen
 from loadtest.abuse.evaluate import build_texts, percentile
-from loadtest.abuse.scoring import Counts, fmt, overlaps, score_corpus, score_text
+from loadtest.abuse.scoring import Counts, overlaps, score_corpus, score_text
+from loadtest.evalkit import fmt
 
 # --- generator -------------------------------------------------------------------------
 

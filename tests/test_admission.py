@@ -156,3 +156,54 @@ async def test_an_open_stream_holds_its_slot_until_it_ends(make_proxy: ProxyFact
             await stream.read()
         async with session.post(proxy.url + "/v1/chat/completions", json=CHAT) as resp:
             assert resp.status == 200
+
+
+async def test_queued_requests_are_served_in_arrival_order() -> None:
+    admission = Admission(1, "queue", queue_timeout_s=5)
+    order: list[int] = []
+    gate = asyncio.Event()
+
+    async def holder() -> None:
+        async with admission.slot():
+            await gate.wait()
+
+    async def request(n: int) -> None:
+        async with admission.slot():
+            order.append(n)
+            await asyncio.sleep(0)
+
+    first = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    queued = [asyncio.create_task(request(n)) for n in range(5)]
+    await asyncio.sleep(0.01)
+    assert admission.waiting == 5
+    gate.set()
+    late = [asyncio.create_task(request(n)) for n in range(5, 8)]  # arrive while handing over
+    await asyncio.gather(first, *queued, *late)
+    assert order == list(range(8))
+    assert admission.active == 0 and admission.waiting == 0
+
+
+async def test_a_cancelled_waiter_gives_its_turn_to_the_next() -> None:
+    admission = Admission(1, "queue", queue_timeout_s=5)
+    gate = asyncio.Event()
+    served: list[str] = []
+
+    async def holder() -> None:
+        async with admission.slot():
+            await gate.wait()
+
+    async def request(name: str) -> None:
+        async with admission.slot():
+            served.append(name)
+
+    first = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    doomed = asyncio.create_task(request("doomed"))
+    after = asyncio.create_task(request("after"))
+    await asyncio.sleep(0.01)
+    doomed.cancel()
+    gate.set()
+    await asyncio.gather(first, after)
+    assert served == ["after"] and doomed.cancelled()
+    assert admission.active == 0 and admission.waiting == 0

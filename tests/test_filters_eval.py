@@ -9,10 +9,11 @@ import pytest
 
 from guardproxy.checks.disinformation import DisinformationCheck, DisinformationOptions
 from guardproxy.checks.fairness import CATEGORIES, FairnessCheck, FairnessOptions
+from loadtest.evalkit import fmt, percentile
 from loadtest.filters import claims as claims_gen
 from loadtest.filters import evaluate
 from loadtest.filters import fairness as fairness_gen
-from loadtest.filters.scoring import PR, Rate, claim_hit, fmt, percentile, score_categories
+from loadtest.filters.scoring import PR, Rate, claim_hit, score_categories
 
 # --- generators ------------------------------------------------------------------------
 

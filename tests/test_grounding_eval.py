@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from guardproxy.grounding.text import numbers, split_sentences
+from loadtest.evalkit import percentile
 from loadtest.grounding import generate as gen
 from loadtest.grounding.families import DEV_FAMILIES, FAMILIES, HELDOUT_FAMILY
 from loadtest.grounding.scoring import (
     auroc,
     baseline_score,
     best_threshold,
-    percentile,
     rates_at,
     youden_threshold,
 )

@@ -199,3 +199,36 @@ async def test_monitor_mode_inserts_no_markers() -> None:
     v = await run(policy("mode: monitor\n" + textwrap.dedent(MARKERS)), "Call 555. Or not!")
     assert v.text == "Call 555. Or not!"
     assert v.would_action is Action.REDACT
+
+
+async def test_a_data_only_annotation_is_kept_for_the_record() -> None:
+    from guardproxy.checks.base import Annotation
+    from guardproxy.pipeline import effective_annotations
+
+    data_only = Annotation("citations", "sources", "", {"sentences": [1]})
+    companion = Annotation("notice", "notice", "AI", {"only_with_others": True})
+    assert effective_annotations([data_only, companion]) == [data_only]
+    told = Annotation("hallucination", "disclaimer", "Check this.", {})
+    assert effective_annotations([data_only, companion, told]) == [data_only, companion, told]
+
+
+async def test_a_span_is_restored_only_when_every_redacting_entry_restores() -> None:
+    from guardproxy.placeholders import Placeholders
+
+    p = PolicyLoader(make_registry()).load_bytes(
+        textwrap.dedent("""
+            input:
+              - use: pattern
+                id: mail
+                restore: true
+                options: {pattern: "[a-z]+@[a-z.]+", category: EMAIL, replacement: "<E>"}
+              - use: pattern
+                id: secret
+                options: {pattern: "pw=[a-z]+@[a-z.]+", category: SECRET, replacement: "<S>"}
+        """).encode(),
+        name="r",
+    )
+    placeholders = Placeholders()
+    v = await evaluate(p, p.input_checks, "mail ann@ex.org or pw=bob@ex.org", CTX, placeholders)
+    assert v.text == "mail <EMAIL_1> or <S>"
+    assert len(placeholders) == 1

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import anthropic
-import openai
 import pytest
 
 from tests.conftest import Proxy, ProxyFactory
@@ -45,32 +42,6 @@ async def proxy(make_proxy: ProxyFactory, tmp_path: Path) -> Proxy:
     return await make_proxy(policies=policies, client_policies=[])
 
 
-_open: list[openai.AsyncOpenAI | anthropic.AsyncAnthropic] = []
-
-
-def oai(proxy: Proxy, **headers: str) -> openai.AsyncOpenAI:
-    sdk = openai.AsyncOpenAI(
-        base_url=f"{proxy.url}/v1", api_key="sk-test", default_headers=headers, max_retries=0
-    )
-    _open.append(sdk)
-    return sdk
-
-
-def ant(proxy: Proxy, **headers: str) -> anthropic.AsyncAnthropic:
-    sdk = anthropic.AsyncAnthropic(
-        base_url=proxy.url, api_key="sk-ant-test", default_headers=headers, max_retries=0
-    )
-    _open.append(sdk)
-    return sdk
-
-
-@pytest.fixture(autouse=True)
-async def _close_clients() -> AsyncIterator[None]:
-    yield
-    while _open:
-        await _open.pop().close()
-
-
 def upstream_saw(proxy: Proxy) -> str:
     (request,) = proxy.upstream_requests()
     body = request.body.decode("utf-8")
@@ -90,7 +61,7 @@ async def test_openai_answer_gets_the_values_back(
     proxy: Proxy, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    completion = await oai(proxy).chat.completions.create(
+    completion = await proxy.openai_sdk().chat.completions.create(
         model="m", messages=[{"role": "user", "content": PROMPT}]
     )
     assert completion.choices[0].message.content == SENTENCE
@@ -104,7 +75,7 @@ async def test_repeated_value_across_messages_keeps_one_token(proxy: Proxy) -> N
         {"role": "system", "content": f"The customer is {NAME}."},
         {"role": "user", "content": [{"type": "text", "text": f"echo: Hello {NAME}!"}]},
     ]
-    completion = await oai(proxy).chat.completions.create(model="m", messages=messages)  # type: ignore[arg-type]
+    completion = await proxy.openai_sdk().chat.completions.create(model="m", messages=messages)  # type: ignore[arg-type]
     assert completion.choices[0].message.content == f"Hello {NAME}!"
     sent = json.loads(upstream_saw(proxy))
     assert sent["messages"][0]["content"] == "The customer is <PERSON_1>."
@@ -115,7 +86,7 @@ async def test_repeated_value_across_messages_keeps_one_token(proxy: Proxy) -> N
 async def test_openai_stream_restores_tokens_split_across_chunks(
     proxy: Proxy, chunk_chars: str
 ) -> None:
-    stream = await oai(proxy, **{"x-mock-chunk-chars": chunk_chars}).chat.completions.create(
+    stream = await proxy.openai_sdk(**{"x-mock-chunk-chars": chunk_chars}).chat.completions.create(
         model="m", messages=[{"role": "user", "content": PROMPT}], stream=True
     )
     text = ""
@@ -128,7 +99,7 @@ async def test_openai_stream_restores_tokens_split_across_chunks(
 
 async def test_openai_tool_arguments_are_restored_and_stay_json(proxy: Proxy) -> None:
     headers = {"x-mock-tool-call": "send_mail", "x-mock-tool-echo": "1"}
-    completion = await oai(proxy, **headers).chat.completions.create(
+    completion = await proxy.openai_sdk(**headers).chat.completions.create(
         model="m", messages=[{"role": "user", "content": PROMPT}]
     )
     calls = completion.choices[0].message.tool_calls
@@ -143,7 +114,7 @@ async def test_openai_streamed_tool_arguments_are_restored(proxy: Proxy, chunk_c
         "x-mock-tool-echo": "1",
         "x-mock-chunk-chars": chunk_chars,
     }
-    stream = await oai(proxy, **headers).chat.completions.create(
+    stream = await proxy.openai_sdk(**headers).chat.completions.create(
         model="m", messages=[{"role": "user", "content": PROMPT}], stream=True
     )
     arguments = ""
@@ -159,7 +130,7 @@ async def test_openai_streamed_tool_arguments_are_restored(proxy: Proxy, chunk_c
 
 async def test_anthropic_text_and_tool_input_are_restored(proxy: Proxy) -> None:
     headers = {"x-mock-tool-call": "send_mail", "x-mock-tool-echo": "1"}
-    message = await ant(proxy, **headers).messages.create(
+    message = await proxy.anthropic_sdk(**headers).messages.create(
         model="claude-test",
         max_tokens=200,
         system=f"Support notes for {NAME}.",
@@ -182,7 +153,7 @@ async def test_anthropic_stream_restores_text_and_tool_input(
         "x-mock-tool-echo": "1",
         "x-mock-chunk-chars": chunk_chars,
     }
-    async with ant(proxy, **headers).messages.stream(
+    async with proxy.anthropic_sdk(**headers).messages.stream(
         model="claude-test", max_tokens=200, messages=[{"role": "user", "content": PROMPT}]
     ) as stream:
         final = await stream.get_final_message()
@@ -195,7 +166,7 @@ async def test_anthropic_stream_restores_text_and_tool_input(
 
 async def test_values_the_model_makes_up_are_still_redacted(proxy: Proxy) -> None:
     reply = "Write to <EMAIL_ADDRESS_1> or to someone.else@example.net."
-    completion = await oai(proxy, **{"x-mock-reply": reply}).chat.completions.create(
+    completion = await proxy.openai_sdk(**{"x-mock-reply": reply}).chat.completions.create(
         model="m", messages=[{"role": "user", "content": f"My address is {EMAIL}."}]
     )
     assert completion.choices[0].message.content == f"Write to {EMAIL} or to <EMAIL_ADDRESS>."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import aiohttp
 import anthropic
@@ -16,26 +15,8 @@ PHONE = "415-555-0132"
 QUESTION = [{"role": "user", "content": "How do I reach my account manager?"}]
 
 
-_open: list[anthropic.AsyncAnthropic] = []
-
-
-def client(proxy: Proxy, **headers: str) -> anthropic.AsyncAnthropic:
-    sdk = anthropic.AsyncAnthropic(
-        base_url=proxy.url, api_key="sk-ant-test", default_headers=headers, max_retries=0
-    )
-    _open.append(sdk)
-    return sdk
-
-
-@pytest.fixture(autouse=True)
-async def _close_clients() -> AsyncIterator[None]:
-    yield
-    while _open:
-        await _open.pop().close()
-
-
 async def test_non_stream_redacts_pii(proxy: Proxy) -> None:
-    raw = await client(proxy).messages.with_raw_response.create(
+    raw = await proxy.anthropic_sdk().messages.with_raw_response.create(
         model="claude-test", max_tokens=200, messages=QUESTION
     )
     message = await raw.parse()
@@ -47,7 +28,7 @@ async def test_non_stream_redacts_pii(proxy: Proxy) -> None:
 
 
 async def test_stream_redacts_pii(proxy: Proxy) -> None:
-    async with client(proxy, **{"x-mock-chunk-chars": "3"}).messages.stream(
+    async with proxy.anthropic_sdk(**{"x-mock-chunk-chars": "3"}).messages.stream(
         model="claude-test", max_tokens=200, messages=QUESTION
     ) as stream:
         text = "".join([t async for t in stream.text_stream])
@@ -59,8 +40,8 @@ async def test_stream_redacts_pii(proxy: Proxy) -> None:
 
 
 async def test_thinking_and_tool_use_pass_through(proxy: Proxy) -> None:
-    async with client(
-        proxy, **{"x-mock-thinking": "let me think", "x-mock-tool-call": "lookup"}
+    async with proxy.anthropic_sdk(
+        **{"x-mock-thinking": "let me think", "x-mock-tool-call": "lookup"}
     ).messages.stream(model="claude-test", max_tokens=200, messages=QUESTION) as stream:
         final = await stream.get_final_message()
     kinds = [b.type for b in final.content]
@@ -106,8 +87,8 @@ async def test_block_mid_stream_sends_refusal_sequence(proxy: Proxy) -> None:
 
 async def test_sdk_sees_refusal(proxy: Proxy) -> None:
     reply = "Short. My SSN is 536-22-8475."
-    message = await client(
-        proxy, **{"X-Guard-Policy": "strict", "x-mock-reply": reply}
+    message = await proxy.anthropic_sdk(
+        **{"X-Guard-Policy": "strict", "x-mock-reply": reply}
     ).messages.create(model="m", max_tokens=100, messages=QUESTION)
     assert message.stop_reason == "refusal"
     assert "078-05" not in message.content[0].text  # type: ignore[union-attr]
@@ -115,13 +96,13 @@ async def test_sdk_sees_refusal(proxy: Proxy) -> None:
 
 async def test_error_status_passes_through(proxy: Proxy) -> None:
     with pytest.raises(anthropic.RateLimitError):
-        await client(proxy, **{"x-mock-status": "429"}).messages.create(
+        await proxy.anthropic_sdk(**{"x-mock-status": "429"}).messages.create(
             model="m", max_tokens=10, messages=QUESTION
         )
 
 
 async def test_beta_query_string_reaches_upstream(proxy: Proxy) -> None:
-    message = await client(proxy).beta.messages.create(
+    message = await proxy.anthropic_sdk().beta.messages.create(
         model="claude-test", max_tokens=50, messages=QUESTION
     )
     assert EMAIL not in message.content[0].text  # type: ignore[union-attr]

@@ -5,7 +5,6 @@ fabricated links handled, for both providers, streamed and not."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -45,36 +44,12 @@ def policy(tmp_path: Path, stream_mode: str = "incremental", links: str = "annot
     return policies
 
 
-_open: list[openai.AsyncOpenAI | anthropic.AsyncAnthropic] = []
-
-
-@pytest.fixture(autouse=True)
-async def _close_clients() -> AsyncIterator[None]:
-    yield
-    while _open:
-        await _open.pop().close()
-
-
 def oai(proxy: Proxy, **headers: str) -> openai.AsyncOpenAI:
-    sdk = openai.AsyncOpenAI(
-        base_url=f"{proxy.url}/v1",
-        api_key="sk-test",
-        default_headers={"x-mock-reply": REPLY, **headers},
-        max_retries=0,
-    )
-    _open.append(sdk)
-    return sdk
+    return proxy.openai_sdk(**{"x-mock-reply": REPLY, **headers})
 
 
 def ant(proxy: Proxy, **headers: str) -> anthropic.AsyncAnthropic:
-    sdk = anthropic.AsyncAnthropic(
-        base_url=proxy.url,
-        api_key="sk-ant-test",
-        default_headers={"x-mock-reply": REPLY, **headers},
-        max_retries=0,
-    )
-    _open.append(sdk)
-    return sdk
+    return proxy.anthropic_sdk(**{"x-mock-reply": REPLY, **headers})
 
 
 QUESTION = [{"role": "user", "content": "How long does the battery last?"}]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import openai
 import pytest
@@ -16,26 +15,8 @@ PHONE = "415-555-0132"
 QUESTION = [{"role": "user", "content": "How do I reach my account manager?"}]
 
 
-_open: list[openai.AsyncOpenAI] = []
-
-
-def client(proxy: Proxy, **headers: str) -> openai.AsyncOpenAI:
-    sdk = openai.AsyncOpenAI(
-        base_url=f"{proxy.url}/v1", api_key="sk-test", default_headers=headers, max_retries=0
-    )
-    _open.append(sdk)
-    return sdk
-
-
-@pytest.fixture(autouse=True)
-async def _close_clients() -> AsyncIterator[None]:
-    yield
-    while _open:
-        await _open.pop().close()
-
-
 async def test_non_stream_redacts_pii(proxy: Proxy) -> None:
-    raw = await client(proxy).chat.completions.with_raw_response.create(
+    raw = await proxy.openai_sdk().chat.completions.with_raw_response.create(
         model="gpt-test", messages=QUESTION
     )
     completion = raw.parse()
@@ -51,7 +32,7 @@ async def test_non_stream_redacts_pii(proxy: Proxy) -> None:
 
 
 async def test_stream_redacts_pii(proxy: Proxy) -> None:
-    stream = await client(proxy, **{"x-mock-chunk-chars": "5"}).chat.completions.create(
+    stream = await proxy.openai_sdk(**{"x-mock-chunk-chars": "5"}).chat.completions.create(
         model="gpt-test",
         messages=QUESTION,
         stream=True,
@@ -76,7 +57,7 @@ async def test_stream_redacts_pii(proxy: Proxy) -> None:
 
 
 async def test_n2_choices_are_judged_separately(proxy: Proxy) -> None:
-    completion = await client(proxy).chat.completions.create(
+    completion = await proxy.openai_sdk().chat.completions.create(
         model="gpt-test", messages=QUESTION, n=2
     )
     assert len(completion.choices) == 2
@@ -85,7 +66,7 @@ async def test_n2_choices_are_judged_separately(proxy: Proxy) -> None:
 
 
 async def test_stream_n2(proxy: Proxy) -> None:
-    stream = await client(proxy).chat.completions.create(
+    stream = await proxy.openai_sdk().chat.completions.create(
         model="gpt-test", messages=QUESTION, stream=True, n=2
     )
     texts = {0: "", 1: ""}
@@ -97,7 +78,7 @@ async def test_stream_n2(proxy: Proxy) -> None:
 
 
 async def test_tool_calls_pass_through(proxy: Proxy) -> None:
-    completion = await client(proxy, **{"x-mock-tool-call": "lookup"}).chat.completions.create(
+    completion = await proxy.openai_sdk(**{"x-mock-tool-call": "lookup"}).chat.completions.create(
         model="gpt-test",
         messages=QUESTION,
         tools=[{"type": "function", "function": {"name": "lookup", "parameters": {}}}],
@@ -108,7 +89,7 @@ async def test_tool_calls_pass_through(proxy: Proxy) -> None:
 
 
 async def test_stream_tool_calls_pass_through(proxy: Proxy) -> None:
-    stream = await client(proxy, **{"x-mock-tool-call": "lookup"}).chat.completions.create(
+    stream = await proxy.openai_sdk(**{"x-mock-tool-call": "lookup"}).chat.completions.create(
         model="gpt-test",
         messages=QUESTION,
         stream=True,
@@ -128,8 +109,8 @@ async def test_stream_tool_calls_pass_through(proxy: Proxy) -> None:
 
 async def test_strict_blocks_non_stream(proxy: Proxy) -> None:
     reply = "Your card 4111 1111 1111 1111 is on file."
-    completion = await client(
-        proxy, **{"X-Guard-Policy": "strict", "x-mock-reply": reply}
+    completion = await proxy.openai_sdk(
+        **{"X-Guard-Policy": "strict", "x-mock-reply": reply}
     ).chat.completions.create(model="gpt-test", messages=QUESTION)
     choice = completion.choices[0]
     assert choice.finish_reason == "content_filter"
@@ -178,7 +159,7 @@ async def test_input_block_is_400_content_filter(make_proxy: ProxyFactory, tmp_p
     )
     proxy = await make_proxy(policies=policies, client_policies=[])
     with pytest.raises(openai.BadRequestError) as info:
-        await client(proxy).chat.completions.create(
+        await proxy.openai_sdk().chat.completions.create(
             model="m", messages=[{"role": "user", "content": "my ssn is 536-22-8475 ok?"}]
         )
     assert info.value.code == "content_filter"
@@ -186,7 +167,7 @@ async def test_input_block_is_400_content_filter(make_proxy: ProxyFactory, tmp_p
 
 
 async def test_strict_redacts_prompt_before_upstream(proxy: Proxy) -> None:
-    await client(proxy, **{"X-Guard-Policy": "strict"}).chat.completions.create(
+    await proxy.openai_sdk(**{"X-Guard-Policy": "strict"}).chat.completions.create(
         model="m",
         messages=[
             {
@@ -202,13 +183,13 @@ async def test_strict_redacts_prompt_before_upstream(proxy: Proxy) -> None:
 
 async def test_upstream_error_status_passes_through(proxy: Proxy) -> None:
     with pytest.raises(openai.RateLimitError):
-        await client(proxy, **{"x-mock-status": "429"}).chat.completions.create(
+        await proxy.openai_sdk(**{"x-mock-status": "429"}).chat.completions.create(
             model="m", messages=QUESTION
         )
 
 
 async def test_monitor_policy_changes_nothing(proxy: Proxy) -> None:
-    completion = await client(proxy, **{"X-Guard-Policy": "monitor"}).chat.completions.create(
+    completion = await proxy.openai_sdk(**{"X-Guard-Policy": "monitor"}).chat.completions.create(
         model="m", messages=QUESTION
     )
     assert completion.choices[0].message.content == DEFAULT_REPLY
@@ -217,7 +198,7 @@ async def test_monitor_policy_changes_nothing(proxy: Proxy) -> None:
 async def test_notice_is_appended_before_the_stream_ends(proxy: Proxy) -> None:
     from guardproxy.checks.notice import DEFAULT_EN
 
-    stream = await client(proxy, **{"X-Guard-Policy": "transparent"}).chat.completions.create(
+    stream = await proxy.openai_sdk(**{"X-Guard-Policy": "transparent"}).chat.completions.create(
         model="m", messages=QUESTION, stream=True
     )
     text = ""
@@ -233,9 +214,9 @@ async def test_notice_is_appended_before_the_stream_ends(proxy: Proxy) -> None:
         {"role": "assistant", "content": "Hi"},
         {"role": "user", "content": "And again?"},
     ]
-    completion = await client(proxy, **{"X-Guard-Policy": "transparent"}).chat.completions.create(
-        model="m", messages=second_turn
-    )
+    completion = await proxy.openai_sdk(
+        **{"X-Guard-Policy": "transparent"}
+    ).chat.completions.create(model="m", messages=second_turn)
     assert DEFAULT_EN not in (completion.choices[0].message.content or "")
 
 

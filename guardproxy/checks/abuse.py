@@ -64,6 +64,7 @@ from guardproxy.checks.base import (
     Finding,
     no_blank_items,
 )
+from guardproxy.lang import pick_language
 from guardproxy.matcher import Gap, PatternError, PhraseItem, PhraseMatcher, expand_pattern
 from guardproxy.textnorm import Normalizer, TokenList, term_keys
 
@@ -144,7 +145,6 @@ _QUOTE_PAIRS: tuple[tuple[str, str], ...] = (
 )
 # Quotation marks that are never apostrophes (a right single quote often is one).
 _QUOTE_CHARS = frozenset('"\u201c\u201d\u00ab\u00bb\u300c\u300d\u300e\u300f')
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _SET_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 ActionName = Literal["annotate", "redact", "block"]
@@ -649,9 +649,7 @@ class AbuseCheck(Check[AbuseOptions]):
 
     def _support(self, text: str) -> Annotation:
         opts = self.options
-        language = opts.language
-        if language == "auto":
-            language = "ja" if _JAPANESE.search(text) else "en"
+        language = pick_language(opts.language, text)
         notice = opts.support_text_ja if language == "ja" else opts.support_text_en
         if opts.help_resources:
             label = "相談窓口" if language == "ja" else "Support"

@@ -55,6 +55,7 @@ from guardproxy.grounding.text import (
     split_sentences,
     tokenize,
 )
+from guardproxy.lang import pick_language
 
 DEFAULT_HEADING_EN = "Sources:"
 DEFAULT_HEADING_JA = "\u51fa\u5178\uff1a"  # 出典 and a full-width colon
@@ -144,7 +145,7 @@ class CitationsCheck(Check[CitationsOptions]):
                 numbers.setdefault(j.support.source_index, len(numbers) + 1)
 
         opts = self.options
-        language = self._language(text)
+        language = pick_language(opts.language, text, is_japanese)
         findings: list[Finding] = []
         if opts.markers:
             findings.extend(self._markers(text, judged, numbers))
@@ -236,11 +237,6 @@ class CitationsCheck(Check[CitationsOptions]):
                 )
             )
         return findings
-
-    def _language(self, text: str) -> str:
-        if self.options.language != "auto":
-            return self.options.language
-        return "ja" if is_japanese(text) else "en"
 
     def _heading(self, language: str) -> str:
         return self.options.heading_ja if language == "ja" else self.options.heading_en

@@ -50,6 +50,7 @@ from guardproxy.checks.base import (
     Finding,
     no_blank_items,
 )
+from guardproxy.lang import has_japanese, pick_language
 
 Language = Literal["en", "ja"]
 Verdict = Literal["false", "misleading", "unproven", "outdated"]
@@ -449,7 +450,7 @@ def match_text(
         bullet = _BULLET.match(sentence) is not None
         if not bullet:
             myth_list = False
-        language = "ja" if claimtext.is_japanese(sentence) else "en"
+        language = "ja" if has_japanese(sentence) else "en"
         lang_index = index.by_language.get(language)
         # a question asserts nothing ("Do vaccines cause autism?")
         asks = sentence.endswith(_QUESTION_ENDS)
@@ -611,11 +612,11 @@ def _compile_topic(spec: TopicSpec) -> _Topic:
         known = ", ".join(TOPIC_PRESETS)
         raise ValueError(f"topic {spec.name!r} needs keywords (presets: {known})")
     english = sorted(
-        {claimtext.normalize(k) for k in keywords if not claimtext.is_japanese(k)},
+        {claimtext.normalize(k) for k in keywords if not has_japanese(k)},
         key=len,
         reverse=True,
     )
-    japanese = tuple(sorted({claimtext.normalize(k) for k in keywords if claimtext.is_japanese(k)}))
+    japanese = tuple(sorted({claimtext.normalize(k) for k in keywords if has_japanese(k)}))
     pattern = (
         re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in english) + r")(?!\w)")
         if english
@@ -772,9 +773,7 @@ class DisinformationCheck(Check[DisinformationOptions]):
 
     def _topic_notices(self, text: str) -> tuple[list[Finding], list[Annotation]]:
         folded = claimtext.normalize(text)
-        language = self.options.topic_language
-        if language == "auto":
-            language = "ja" if claimtext.is_japanese(text) else "en"
+        language = pick_language(self.options.topic_language, text)
         findings: list[Finding] = []
         notes: list[Annotation] = []
         for topic in self._topics:

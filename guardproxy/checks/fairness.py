@@ -40,6 +40,7 @@ from guardproxy.checks.base import (
     Finding,
     no_blank_items,
 )
+from guardproxy.lang import has_japanese, pick_language
 
 Category = Literal[
     "gender",
@@ -348,7 +349,7 @@ class FairnessCheck(Check[FairnessOptions]):
         """Attribute terms used as the ground of a judgement, sentence by sentence."""
         folded = _lower_in_place(text)
         hits = list(self._en.finditer(folded))
-        if claimtext.is_japanese(text):
+        if has_japanese(text):
             hits += self._ja.finditer(text)
         if not hits:
             return []
@@ -364,7 +365,7 @@ class FairnessCheck(Check[FairnessOptions]):
             if not inside:
                 continue
             sentence = folded[start:end]
-            if claimtext.is_japanese(sentence):
+            if has_japanese(sentence):
                 found = self._japanese(sentence)
             else:
                 found = self._english(sentence, inside)
@@ -449,9 +450,7 @@ class FairnessCheck(Check[FairnessOptions]):
             for j in found
         )
         categories = list(dict.fromkeys(j.category for j in found))
-        language = self.options.language
-        if language == "auto":
-            language = "ja" if claimtext.is_japanese(text) else "en"
+        language = pick_language(self.options.language, text)
         index = 1 if language == "ja" else 0
         sep = "・" if language == "ja" else ", "
         names = sep.join(LABELS[c][index] for c in categories)

@@ -97,6 +97,7 @@ from guardproxy.grounding.text import (
     tokenize,
     urls,
 )
+from guardproxy.lang import pick_language
 from guardproxy.modelservice import ModelServiceError, ModelServiceTimeout
 
 DEFAULT_EN = (
@@ -208,7 +209,7 @@ class HallucinationOptions(CheckOptions):
         description="Japanese disclaimer for an answer without sources; {score} is replaced.",
     )
     logprob_weight: float = Field(
-        0.2,
+        default=0.2,
         ge=0.0,
         le=1.0,
         description="Weight of the token log-probability risk when the upstream sent "
@@ -507,11 +508,6 @@ class HallucinationCheck(Check[HallucinationOptions]):
             remote, self._remote = self._remote, None
             await remote.close()
 
-    def _language(self, text: str) -> str:
-        if self.options.language != "auto":
-            return self.options.language
-        return "ja" if is_japanese(text) else "en"
-
     async def _remote_score(
         self, text: str, ctx: CheckContext, builtin: float
     ) -> tuple[float, dict[str, Any] | None]:
@@ -578,7 +574,7 @@ class HallucinationCheck(Check[HallucinationOptions]):
             )
         if not flagged:
             return CheckResult(findings=tuple(findings), score=score)
-        language = self._language(text)
+        language = pick_language(opts.language, text, is_japanese)
         if result.mode == "sources":
             template = opts.text_ja if language == "ja" else opts.text_en
         else:

@@ -56,6 +56,7 @@ from guardproxy.checks.base import (
     no_blank_items,
 )
 from guardproxy.grounding.text import code_spans, inside, is_japanese, normalize_url, urls
+from guardproxy.lang import pick_language
 
 FABRICATED = "fabricated_link"
 MALFORMED = "malformed_link"
@@ -229,7 +230,7 @@ class LinksCheck(Check[LinksOptions]):
         }
         annotations: tuple[Annotation, ...] = ()
         if opts.note:
-            language = self._language(text)
+            language = pick_language(opts.language, text, is_japanese)
             template = opts.note_ja if language == "ja" else opts.note_en
             annotations = (
                 Annotation(
@@ -304,11 +305,6 @@ class LinksCheck(Check[LinksOptions]):
             if placeholder in (registrable, bare) or bare.endswith("." + placeholder):
                 return "placeholder domain"
         return None
-
-    def _language(self, text: str) -> str:
-        if self.options.language != "auto":
-            return self.options.language
-        return "ja" if is_japanese(text) else "en"
 
 
 def _host(url: str) -> str:

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from guardproxy.lang import HIRAGANA, KANJI, KATAKANA
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -162,21 +164,20 @@ STOP_WORDS = frozenset(
     sure may might shall one thus therefore hence within without""".split()  # noqa: SIM905 - reads better as text
 )
 
-_CJK_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆"
-_KATAKANA = "\u30a0-\u30ff\uff66-\uff9f"
-_HIRAGANA = "\u3040-\u309f"
+# wider than lang.KANJI: compatibility ideographs and the iteration marks tokenize as kanji
+_CJK_KANJI = KANJI + "\uf900-\ufaff々〆"
 _TOKEN = re.compile(
     rf"\d+(?:[.,]\d+)*"
     rf"|[{_CJK_KANJI}]+"
-    rf"|[{_KATAKANA}]+"
-    rf"|[{_HIRAGANA}]+"
-    rf"|[^\W\d_{_CJK_KANJI}{_KATAKANA}{_HIRAGANA}]+"
+    rf"|[{KATAKANA}]+"
+    rf"|[{HIRAGANA}]+"
+    rf"|[^\W\d_{_CJK_KANJI}{KATAKANA}{HIRAGANA}]+"
 )
 _ASCII_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+")
-_JAPANESE = re.compile(rf"[{_HIRAGANA}{_KATAKANA}{_CJK_KANJI}]")
+_JAPANESE = re.compile(rf"[{HIRAGANA}{KATAKANA}{_CJK_KANJI}]")
 _KANJI_CHAR = re.compile(rf"[{_CJK_KANJI}]")
-_KATAKANA_CHAR = re.compile(rf"[{_KATAKANA}]")
-_HIRAGANA_CHAR = re.compile(rf"[{_HIRAGANA}]")
+_KATAKANA_CHAR = re.compile(rf"[{KATAKANA}]")
+_HIRAGANA_CHAR = re.compile(rf"[{HIRAGANA}]")
 _DOUBLED = frozenset("bdgkmnprt")
 
 
@@ -320,7 +321,7 @@ _ENTITY = re.compile(
     r"|“(?P<q2>[^”\n]{2,80})”"
     r"|「(?P<q3>[^」\n]{1,80})」"
     r"|『(?P<q4>[^』\n]{1,80})』"
-    rf"|(?P<kata>[{_KATAKANA}]{{3,}})"
+    rf"|(?P<kata>[{KATAKANA}]{{3,}})"
 )
 _SENTENCE_STARTERS = STOP_WORDS | frozenset(
     """overall finally first second third today yesterday tomorrow meanwhile moreover

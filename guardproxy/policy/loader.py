@@ -121,6 +121,7 @@ class PolicyLoader:
         input_checks = self._compile_entries(spec, "input", spec.input, fail, file)
         output_checks = self._compile_entries(spec, "output", spec.output, fail, file)
         self._check_stream_compat(spec, output_checks, fail)
+        self._check_effective(spec, input_checks, output_checks, fail)
         version = _version(raw, (*input_checks, *output_checks))
         return Policy(
             name=policy_name,
@@ -205,6 +206,28 @@ class PolicyLoader:
                     ["output", i],
                     f"check {entry.id!r} edits earlier text, which an incremental stream has "
                     "already sent; set stream.mode: buffered",
+                )
+
+    @staticmethod
+    def _check_effective(
+        spec: PolicySpec,
+        input_checks: tuple[CompiledCheck, ...],
+        output_checks: tuple[CompiledCheck, ...],
+        fail: Any,
+    ) -> None:
+        """Settings that would silently do nothing are errors, not surprises in production."""
+        if spec.scan_tool_calls and not any(c.check.streamable for c in output_checks):
+            raise fail(
+                ["scan_tool_calls"],
+                "tool-call arguments are checked by the stream-capable output checks (pii, "
+                "secrets, abuse) and this policy has none; add one or remove scan_tool_calls",
+            )
+        for i, entry in enumerate(input_checks):
+            if entry.restore and (spec.mode == "monitor" or entry.mode == "monitor"):
+                raise fail(
+                    ["input", i, "restore"],
+                    "restore has no effect in monitor mode (nothing is replaced); remove it "
+                    "or enforce this entry",
                 )
 
     def load_dir(self, directory: Path) -> dict[str, Policy]:

@@ -294,6 +294,10 @@ class AnthropicStream(StreamTranslator):
         scanned = await scan_arguments(held, self.tool_judge)
         self.tool_scans.append(ToolScan(str(index), f"{index}.tool", scanned))
         if scanned.blocked:
+            # the record shows the block on the answer's text, as a block found in it would
+            text_guards = [g for g in self._guards.values() if not g.blocked]
+            if text_guards:
+                text_guards[-1].block()
             return self._refusal(self.block_message, index)
         text = scanned.text
         if self.info.placeholders is not None:

@@ -100,10 +100,18 @@ class OpenAIProvider(Provider):
         found: list[ToolScan] = []
         for choice in body.get("choices") or []:
             message = choice.get("message") if isinstance(choice, dict) else None
-            calls = message.get("tool_calls") if isinstance(message, dict) else None
+            if not isinstance(message, dict):
+                continue
+            calls = message.get("tool_calls")
+            unit = str(choice.get("index", 0))
+            legacy = message.get("function_call")
+            if isinstance(legacy, dict) and isinstance(legacy.get("arguments"), str):
+                scanned = await scan_arguments(legacy["arguments"], judge)
+                if not scanned.blocked:
+                    legacy["arguments"] = scanned.text
+                found.append(ToolScan(unit, f"{unit}.function_call", scanned))
             if not isinstance(calls, list):
                 continue
-            unit = str(choice.get("index", 0))
             for i, call in enumerate(calls):
                 function = call.get("function") if isinstance(call, dict) else None
                 if not isinstance(function, dict) or not isinstance(function.get("arguments"), str):
@@ -139,6 +147,7 @@ class OpenAIProvider(Provider):
             if verdict.blocked:
                 message["content"] = block_message
                 message.pop("tool_calls", None)
+                message.pop("function_call", None)
                 choice["finish_reason"] = "content_filter"
                 choice["logprobs"] = None
             elif verdict.text != message.get("content"):
@@ -159,6 +168,18 @@ class OpenAIProvider(Provider):
 
     def stream_translator(self, info: RequestInfo, guard_for: GuardFactory) -> StreamTranslator:
         return OpenAIStream(info, guard_for)
+
+
+def _place_calls(delta: Json, calls: list[Json]) -> None:
+    """Put whole-argument deltas in place: tool_calls, or function_call for slot -1."""
+    for call in calls:
+        if call["index"] == -1:
+            legacy = delta.get("function_call")
+            legacy = legacy if isinstance(legacy, dict) else {}
+            legacy["arguments"] = legacy.get("arguments", "") + call["function"]["arguments"]
+            delta["function_call"] = legacy
+        else:
+            delta["tool_calls"] = [*(delta.get("tool_calls") or []), call]
 
 
 class OpenAIStream(StreamTranslator):
@@ -301,11 +322,18 @@ class OpenAIStream(StreamTranslator):
                     delta["content"] = step.text
                     changed = True
             held_tools = False
+            legacy = delta.get("function_call")
             if self.tool_judge is not None and isinstance(delta.get("tool_calls"), list):
                 held_tools = self._hold_tool_args(key, delta)
                 changed = True
+            if self.tool_judge is not None and isinstance(legacy, dict):
+                held_tools = self._hold_function_call(key, delta, legacy) or held_tools
+                changed = True
             if self.info.placeholders is not None and isinstance(delta.get("tool_calls"), list):
                 changed |= self._restore_tool_args(key, delta["tool_calls"])
+            if self.info.placeholders is not None and isinstance(delta.get("function_call"), dict):
+                # the legacy single function call: slot -1 beside the tool call indices
+                changed |= self._restore_tool_args(key, [{"index": -1, "function": legacy}])
             if delta.get("tool_calls") and guard.held_chars:
                 step = await guard.finish()
                 changed = True
@@ -320,14 +348,13 @@ class OpenAIStream(StreamTranslator):
                     calls = await self._scan_tool_args(key)
                     changed = True
                     if calls is None:
-                        out.extend(self._block_events(index, guard.policy.messages.output_blocked))
+                        out.extend(self._block_events(index, guard.block().block_message))
                         continue
-                    if calls:
-                        delta["tool_calls"] = [*(delta.get("tool_calls") or []), *calls]
+                    _place_calls(delta, calls)
                 rests = self._flush_tool_args(key)
                 if rests:
                     changed = True
-                    delta["tool_calls"] = [*(delta.get("tool_calls") or []), *rests]
+                    _place_calls(delta, rests)
                 step = await guard.finish()
                 changed = True
                 if step.blocked:
@@ -389,15 +416,25 @@ class OpenAIStream(StreamTranslator):
             function = call.get("function") if isinstance(call, dict) else None
             if isinstance(function, dict) and isinstance(function.get("arguments"), str):
                 slot = (key, call.get("index", 0))
-                self._held_args[slot] = self._held_args.get(slot, "") + function.pop("arguments")
-                if not function:
-                    call.pop("function")
-            if isinstance(call, dict) and set(call) - {"index"}:
+                self._held_args[slot] = self._held_args.get(slot, "") + function["arguments"]
+                function["arguments"] = ""  # clients expect the key on a call's first delta
+            names_something = isinstance(function, dict) and bool(set(function) - {"arguments"})
+            if isinstance(call, dict) and (set(call) - {"index", "function"} or names_something):
                 kept.append(call)
         if kept:
             delta["tool_calls"] = kept
         else:
             delta.pop("tool_calls")
+        return True
+
+    def _hold_function_call(self, key: str, delta: Json, function: Json) -> bool:
+        """The legacy `function_call` delta's arguments, held like a tool call's (slot -1)."""
+        if isinstance(function.get("arguments"), str):
+            slot = (key, -1)
+            self._held_args[slot] = self._held_args.get(slot, "") + function["arguments"]
+            function["arguments"] = ""
+        if set(function) <= {"arguments"}:
+            delta.pop("function_call")
         return True
 
     async def _scan_tool_args(self, key: str) -> list[Json] | None:
@@ -407,7 +444,8 @@ class OpenAIStream(StreamTranslator):
         blocked = False
         for slot in [s for s in self._held_args if s[0] == key]:
             scanned = await scan_arguments(self._held_args.pop(slot), self.tool_judge)
-            self.tool_scans.append(ToolScan(key, f"{key}.tool[{slot[1]}]", scanned))
+            name = "function_call" if slot[1] == -1 else f"tool[{slot[1]}]"
+            self.tool_scans.append(ToolScan(key, f"{key}.{name}", scanned))
             blocked = blocked or scanned.blocked
             text = scanned.text
             if self.info.placeholders is not None:
@@ -452,8 +490,22 @@ class OpenAIStream(StreamTranslator):
             if key in self._done:
                 continue
             self._done.add(key)
-            step = await guard.finish()
             index = int(key)
+            # an upstream that ended without a finish reason: arguments still held go out
+            calls = await self._scan_tool_args(key) if self.tool_judge is not None else []
+            if calls is None:
+                out.extend(self._block_events(index, guard.block().block_message))
+                continue
+            calls += self._flush_tool_args(key)
+            if calls:
+                delta: Json = {}
+                _place_calls(delta, calls)
+                out.append(
+                    self._chunk(
+                        [{"index": index, "delta": delta, "logprobs": None, "finish_reason": None}]
+                    )
+                )
+            step = await guard.finish()
             if step.blocked:
                 if step.released:
                     out.append(

@@ -17,7 +17,6 @@ import argparse
 import datetime
 import math
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -25,7 +24,8 @@ from pathlib import Path
 
 from guardproxy.checks.abuse import AbuseCheck, AbuseOptions
 from loadtest.abuse.generate import CATEGORIES, CLEAN, load_split
-from loadtest.abuse.scoring import Report, Span, fmt, score_corpus
+from loadtest.abuse.scoring import Report, Span, score_corpus
+from loadtest.evalkit import commit, fmt, save, table
 
 GOALS = (
     "Goals: false positives on clean text ≤ 2%, recall on explicit abuse ≥ 0.85, ≤ 1 ms per 1 KB."
@@ -49,15 +49,12 @@ def predict(check: AbuseCheck, text: str) -> list[Span]:
 
 
 def accuracy_table(report: Report) -> str:
-    lines = ["| category | gold | P | R | F1 |", "|---|--:|--:|--:|--:|"]
+    rows = []
     for c in (*CATEGORIES, "micro"):
         counts = report.categories[c]
         name = f"**{c}**" if c == "micro" else c
-        lines.append(
-            f"| {name} | {counts.gold} | {fmt(counts.precision)} | {fmt(counts.recall)} "
-            f"| {fmt(counts.f1)} |"
-        )
-    return "\n".join(lines)
+        rows.append((name, counts.gold, fmt(counts.precision), fmt(counts.recall), fmt(counts.f1)))
+    return table(("category", "gold", "P", "R", "F1"), rows)
 
 
 def obfuscation_table(records: list[dict[str, object]], predictions: list[list[Span]]) -> str:
@@ -73,10 +70,11 @@ def obfuscation_table(records: list[dict[str, object]], predictions: list[list[S
             total[key] += 1
             if any(p[2] == label and p[0] < end and start < p[1] for p in pred):
                 found[key] += 1
-    lines = ["| obfuscation | gold | recall |", "|---|--:|--:|"]
-    for key in sorted(total, key=lambda k: (k != "none", k)):
-        lines.append(f"| {key} | {total[key]} | {fmt(found[key] / total[key])} |")
-    return "\n".join(lines)
+    keys = sorted(total, key=lambda k: (k != "none", k))
+    return table(
+        ("obfuscation", "gold", "recall"),
+        ((key, total[key], fmt(found[key] / total[key])) for key in keys),
+    )
 
 
 def clean_table(records: list[dict[str, object]], predictions: list[list[Span]]) -> str:
@@ -88,13 +86,13 @@ def clean_table(records: list[dict[str, object]], predictions: list[list[Span]])
         family = str(record["family"])
         total[family] += 1
         flagged[family] += bool(pred)
-    lines = ["| clean family | texts | flagged | FP rate |", "|---|--:|--:|--:|"]
-    for family in sorted(total):
-        lines.append(
-            f"| {family} | {total[family]} | {flagged[family]} "
-            f"| {flagged[family] / total[family]:.1%} |"
-        )
-    return "\n".join(lines)
+    return table(
+        ("clean family", "texts", "flagged", "FP rate"),
+        (
+            (family, total[family], flagged[family], f"{flagged[family] / total[family]:.1%}")
+            for family in sorted(total)
+        ),
+    )
 
 
 def print_errors(
@@ -187,20 +185,6 @@ def load_average() -> str:
         return "unknown"
 
 
-def commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(Path(__file__).resolve().parents[2]), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--split", default="both", help="dev, heldout, both or a .jsonl path")
@@ -273,9 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     markdown = "\n".join(out)
     print(markdown)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(markdown, encoding="utf-8")
+    save(markdown, args.out)
     return 0
 
 

@@ -21,16 +21,17 @@ split never uses them. Regenerate the frozen files (deterministic for a given se
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from loadtest.evalkit import generator_main, jsonl, read_jsonl
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_SEED = 20261126
+SPLITS = ("dev", "heldout")
 DEV_SIZE = 2000
 HELDOUT_SIZE = 800
 HELDOUT_FAMILY = "forum"
@@ -517,37 +518,25 @@ def split_path(split: str) -> Path:
 
 def render(split: str, seed: int = DEFAULT_SEED) -> str:
     count = DEV_SIZE if split == "dev" else HELDOUT_SIZE
-    return "".join(
-        json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-        for record in sentences(split, count, seed)
-    )
+    return jsonl(sentences(split, count, seed))
 
 
 def load_split(split_or_path: str) -> list[dict[str, object]]:
     """Read a frozen split by name ('dev', 'heldout') or by path."""
-    path = split_path(split_or_path) if split_or_path in ("dev", "heldout") else Path(split_or_path)
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    path = split_path(split_or_path) if split_or_path in SPLITS else Path(split_or_path)
+    return read_jsonl(path)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--check", action="store_true", help="only compare with the frozen files")
-    args = parser.parse_args(argv)
-    status = 0
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    for split in ("dev", "heldout"):
-        content = render(split, args.seed)
-        path = split_path(split)
-        if args.check:
-            same = path.exists() and path.read_text(encoding="utf-8") == content
-            print(f"{path.name}: {'matches' if same else 'DIFFERS'}")
-            status |= 0 if same else 1
-        else:
-            path.write_text(content, encoding="utf-8")
-            print(f"wrote {path} ({content.count(chr(10))} sentences, {len(content)} chars)")
-    return status
+    return generator_main(
+        __doc__,
+        argv,
+        seed=DEFAULT_SEED,
+        splits=SPLITS,
+        split_path=split_path,
+        render=render,
+        describe=lambda content: f"{content.count(chr(10))} sentences, {len(content)} chars",
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from loadtest.evalkit import f1, ratio
+
 Span = tuple[int, int, str]
 
 
@@ -43,18 +45,15 @@ class Counts:
 
     @property
     def precision(self) -> float | None:
-        return self.true_positive / self.predicted if self.predicted else None
+        return ratio(self.true_positive, self.predicted)
 
     @property
     def recall(self) -> float | None:
-        return self.found / self.gold if self.gold else None
+        return ratio(self.found, self.gold)
 
     @property
     def f1(self) -> float | None:
-        p, r = self.precision, self.recall
-        if p is None or r is None:
-            return None
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1(self.precision, self.recall)
 
 
 @dataclass
@@ -70,11 +69,11 @@ class Report:
 
     @property
     def false_positive_rate(self) -> float | None:
-        return self.clean_flagged / self.clean_texts if self.clean_texts else None
+        return ratio(self.clean_flagged, self.clean_texts)
 
     @property
     def detected_any_rate(self) -> float | None:
-        return self.detected_any / self.gold_spans if self.gold_spans else None
+        return ratio(self.detected_any, self.gold_spans)
 
 
 def score_text(
@@ -123,8 +122,3 @@ def score_corpus(
         micro.add(counts)
     report.categories["micro"] = micro
     return report
-
-
-def fmt(value: float | None) -> str:
-    """A score with two decimals, or n/a."""
-    return "n/a" if value is None else f"{value:.2f}"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import platform
 import random
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -36,9 +35,10 @@ from guardproxy.checks.disinformation import (
 )
 from guardproxy.checks.fairness import CATEGORIES, FairnessCheck, FairnessOptions
 from guardproxy.mock_llm import filler_text
+from loadtest.evalkit import commit, fmt, percentile, save, table
 from loadtest.filters import claims as claims_gen
 from loadtest.filters import fairness as fairness_gen
-from loadtest.filters.scoring import PR, Rate, claim_hit, fmt, percentile, score_categories
+from loadtest.filters.scoring import PR, Rate, claim_hit, score_categories
 from loadtest.filters.scoring import __doc__ as SCORING_DOC
 
 T = TypeVar("T")
@@ -69,10 +69,7 @@ def reported_claims(check: DisinformationCheck, text: str) -> list[str]:
 
 
 def claims_tables(check: DisinformationCheck, errors: int) -> tuple[str, dict[str, float]]:
-    rows: list[str] = [
-        "| split | family | kind | records | found / flagged | rate |",
-        "|---|---|---|--:|--:|--:|",
-    ]
+    rows: list[tuple[object, ...]] = []
     totals: dict[str, Rate] = defaultdict(Rate)
     shown = 0
     for split in claims_gen.SPLITS:
@@ -97,15 +94,13 @@ def claims_tables(check: DisinformationCheck, errors: int) -> tuple[str, dict[st
             kind = "positive (recall)" if label else "negative (FP rate)"
             flagged = rate.hits if label else rate.total - rate.hits
             value = rate.value if label else 1 - (rate.value or 0.0)
-            rows.append(
-                f"| {split} | {family} ({language}) | {kind} | {rate.total} | {flagged} | "
-                f"{fmt(value)} |"
-            )
+            rows.append((split, f"{family} ({language})", kind, rate.total, flagged, fmt(value)))
     summary: dict[str, float] = {}
     for name, total in totals.items():
         value = total.value or 0.0
         summary[name] = value if "pos" in name else 1 - value
-    return "\n".join(rows), summary
+    header = ("split", "family", "kind", "records", "found / flagged", "rate")
+    return table(header, rows, left=3), summary
 
 
 def filter_agreement(index: ClaimIndex, thresholds: dict[str, float]) -> tuple[int, int]:
@@ -233,14 +228,8 @@ def speed_table(check: DisinformationCheck, fairness: FairnessCheck, quick: bool
 
 
 def fairness_tables(check: FairnessCheck, errors: int) -> tuple[str, str, dict[str, float]]:
-    lines_pr = [
-        "| split | category | positives | predicted | P | R |",
-        "|---|---|--:|--:|--:|--:|",
-    ]
-    lines_fam = [
-        "| split | family | kind | records | correct | rate |",
-        "|---|---|---|--:|--:|--:|",
-    ]
+    rows_pr: list[tuple[object, ...]] = []
+    rows_fam: list[tuple[object, ...]] = []
     summary: dict[str, float] = {}
     shown = 0
     for split in fairness_gen.SPLITS:
@@ -268,33 +257,19 @@ def fairness_tables(check: FairnessCheck, errors: int) -> tuple[str, str, dict[s
         for category in (*CATEGORIES, "micro"):
             pr: PR = scores[category]
             name = f"**{category}**" if category == "micro" else category
-            lines_pr.append(
-                f"| {split} | {name} | {pr.gold} | {pr.predicted} | {fmt(pr.precision)} | "
-                f"{fmt(pr.recall)} |"
-            )
+            rows_pr.append((split, name, pr.gold, pr.predicted, fmt(pr.precision), fmt(pr.recall)))
         for (family, label), rate in sorted(families.items()):
             kind = "positive" if label else "negative"
-            lines_fam.append(
-                f"| {split} | {family} | {kind} | {rate.total} | {rate.hits} | {fmt(rate.value)} |"
-            )
+            rows_fam.append((split, family, kind, rate.total, rate.hits, fmt(rate.value)))
         summary[f"{split}-fp-rate"] = negatives.value or 0.0
         summary[f"{split}-negatives"] = negatives.total
         summary[f"{split}-micro-p"] = scores["micro"].precision or 0.0
         summary[f"{split}-micro-r"] = scores["micro"].recall or 0.0
-    return "\n".join(lines_pr), "\n".join(lines_fam), summary
-
-
-def commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(Path(__file__).resolve().parents[2]), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return out.stdout.strip()
+    return (
+        table(("split", "category", "positives", "predicted", "P", "R"), rows_pr, left=2),
+        table(("split", "family", "kind", "records", "correct", "rate"), rows_fam, left=3),
+        summary,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -371,9 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     markdown = "\n".join(parts) + "\n"
     sys.stdout.write(markdown)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(markdown, encoding="utf-8")
+    save(markdown, args.out)
     return 0
 
 

@@ -19,12 +19,12 @@ Each record: {"id", "family", "label", "category" (null for negatives), "languag
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+from loadtest.evalkit import generator_main, jsonl, read_jsonl
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_SEED = 20261127
@@ -291,35 +291,23 @@ def split_path(split: str) -> Path:
 
 
 def render(split: str, seed: int = DEFAULT_SEED) -> str:
-    return "".join(
-        json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
-        for r in records(split, seed)
-    )
+    return jsonl(records(split, seed))
 
 
 def load_split(split: str) -> list[dict[str, object]]:
-    with split_path(split).open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return read_jsonl(split_path(split))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--check", action="store_true", help="only compare with the frozen files")
-    args = parser.parse_args(argv)
-    status = 0
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    for split in SPLITS:
-        content = render(split, args.seed)
-        path = split_path(split)
-        if args.check:
-            same = path.exists() and path.read_text(encoding="utf-8") == content
-            print(f"{path.name}: {'matches' if same else 'DIFFERS'}")
-            status |= 0 if same else 1
-        else:
-            path.write_text(content, encoding="utf-8")
-            print(f"wrote {path} ({content.count(chr(10))} records)")
-    return status
+    return generator_main(
+        __doc__,
+        argv,
+        seed=DEFAULT_SEED,
+        splits=SPLITS,
+        split_path=split_path,
+        render=render,
+        describe=lambda content: f"{content.count(chr(10))} records",
+    )
 
 
 if __name__ == "__main__":

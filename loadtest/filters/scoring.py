@@ -14,9 +14,10 @@ categories. False-positive rate = negatives with any finding / negatives.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from loadtest.evalkit import ratio
 
 
 @dataclass
@@ -32,7 +33,7 @@ class Rate:
 
     @property
     def value(self) -> float | None:
-        return self.hits / self.total if self.total else None
+        return ratio(self.hits, self.total)
 
 
 @dataclass
@@ -45,11 +46,11 @@ class PR:
 
     @property
     def precision(self) -> float | None:
-        return self.true_positive / self.predicted if self.predicted else None
+        return ratio(self.true_positive, self.predicted)
 
     @property
     def recall(self) -> float | None:
-        return self.true_positive / self.gold if self.gold else None
+        return ratio(self.true_positive, self.gold)
 
 
 def claim_hit(label: int, expected: str | None, reported: Iterable[str]) -> bool:
@@ -80,18 +81,3 @@ def score_categories(
         micro.gold += pr.gold
     out["micro"] = micro
     return out
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0-100) with linear interpolation between ranks."""
-    if not values:
-        raise ValueError("no values")
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def fmt(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from typing import Any
 
 from guardproxy.checks.base import CheckContext, Source
 from guardproxy.checks.hallucination import HallucinationCheck, HallucinationOptions
+from loadtest.evalkit import commit, percentile, save
 from loadtest.grounding.families import HELDOUT_FAMILY
 from loadtest.grounding.generate import EDITS, FAITHFUL, load_split
 from loadtest.grounding.scoring import (
@@ -32,7 +32,6 @@ from loadtest.grounding.scoring import (
     baseline_score,
     best_threshold,
     fmt,
-    percentile,
     rates_at,
     youden_threshold,
 )
@@ -271,18 +270,6 @@ def _times(cpu: list[float], wall: list[float]) -> str:
     )
 
 
-def git_commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(Path(__file__).resolve().parents[2]), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 async def run(args: argparse.Namespace) -> str:
     check = HallucinationCheck(HallucinationOptions())
     await check.start(None)  # type: ignore[arg-type]  # no offloader: the check runs inline
@@ -318,7 +305,7 @@ async def run(args: argparse.Namespace) -> str:
     parts = [
         "## Grounding: the `hallucination` check",
         "",
-        f"{now}, commit `{git_commit()}`, {MACHINE}, Python {sys.version.split()[0]}. "
+        f"{now}, commit `{commit()}`, {MACHINE}, Python {sys.version.split()[0]}. "
         f"`python -m loadtest.grounding.evaluate`; default options, no remote judge.",
         "",
         f"Dev split: {len(dev_sourced)} answers with sources ({sum(r.label for r in dev_sourced)}"
@@ -373,9 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = asyncio.run(run(args))
     print(report)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(report, encoding="utf-8")
+    save(report, args.out)
     return 0
 
 

@@ -34,7 +34,6 @@ family (`transit`) that the dev split never uses.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
@@ -44,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from loadtest.evalkit import generator_main, jsonl, read_jsonl
 from loadtest.grounding.families import (
     CITIES,
     DEV_FAMILIES,
@@ -518,38 +518,30 @@ def split_path(split: str) -> Path:
 
 
 def render_split(split: str, seed: int = DEFAULT_SEED) -> str:
-    return "".join(
-        json.dumps(case, ensure_ascii=False, separators=(",", ":")) + "\n"
-        for case in cases(split, seed)
-    )
+    return jsonl(cases(split, seed))
 
 
 def load_split(split_or_path: str) -> list[dict[str, Any]]:
     """Read a frozen split by name ('dev', 'test') or by path."""
     path = split_path(split_or_path) if split_or_path in SPLITS else Path(split_or_path)
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return read_jsonl(path)
+
+
+def _describe(content: str) -> str:
+    answers = sum(len(json.loads(line)["answers"]) for line in content.splitlines())
+    return f"{content.count(chr(10))} cases, {answers} answers"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--check", action="store_true", help="only compare with the frozen files")
-    args = parser.parse_args(argv)
-    status = 0
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    for split in SPLITS:
-        content = render_split(split, args.seed)
-        path = split_path(split)
-        if args.check:
-            same = path.exists() and path.read_text(encoding="utf-8") == content
-            print(f"{path.name}: {'matches' if same else 'DIFFERS'}")
-            status |= 0 if same else 1
-        else:
-            path.write_text(content, encoding="utf-8")
-            answers = sum(len(json.loads(line)["answers"]) for line in content.splitlines())
-            print(f"wrote {path} ({content.count(chr(10))} cases, {answers} answers)")
-    return status
+    return generator_main(
+        __doc__,
+        argv,
+        seed=DEFAULT_SEED,
+        splits=SPLITS,
+        split_path=split_path,
+        render=render_split,
+        describe=_describe,
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from loadtest import evalkit
+from loadtest.evalkit import f1, ratio
+
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -54,18 +57,15 @@ class Rates:
 
     @property
     def precision(self) -> float | None:
-        return self.true_positive / self.flagged if self.flagged else None
+        return ratio(self.true_positive, self.flagged)
 
     @property
     def recall(self) -> float | None:
-        return self.true_positive / self.positives if self.positives else None
+        return ratio(self.true_positive, self.positives)
 
     @property
     def f1(self) -> float | None:
-        p, r = self.precision, self.recall
-        if p is None or r is None:
-            return None
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1(self.precision, self.recall)
 
 
 def rates_at(scores: Sequence[float], labels: Sequence[int], threshold: float) -> Rates:
@@ -114,16 +114,6 @@ def baseline_score(sources: Sequence[str], answer: str) -> float:
     return sum(1 for w in answer_words if w not in known) / len(answer_words)
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0..100), linear interpolation between closest ranks."""
-    if not values:
-        raise ValueError("no values")
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
-
-
 def fmt(value: float | None, digits: int = 3) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
+    """A score with three decimals unless told otherwise, or n/a."""
+    return evalkit.fmt(value, digits)

@@ -472,5 +472,5 @@ def test_compiled_lexicons_are_shared_until_a_file_changes(tmp_path: Path) -> No
     path.write_text("high you absolute turnip, friend\n", encoding="utf-8")
     second = cached_lexicons([path])
     assert second is not first
-    with pytest.raises(LexiconError, match="gone.txt: cannot read lexicon file"):
+    with pytest.raises(LexiconError, match=r"gone\.txt: cannot read lexicon file"):
         cached_lexicons([tmp_path / "gone.txt"])

@@ -222,3 +222,24 @@ def test_editing_a_referenced_lexicon_changes_the_version(
     assert loader.load_bytes(body, name="p").version == first
     lexicon.write_text("@category harassment\nhigh you absolute turnip\n", encoding="utf-8")
     assert loader.load_bytes(body, name="p").version != first
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "scan_tool_calls: true\noutput:\n  - use: marker\n    options: {after: x}\n",
+            r"scan_tool_calls: tool-call arguments are checked by the stream-capable",
+        ),
+        (
+            "mode: monitor\ninput:\n  - use: pattern\n    restore: true\n"
+            "    options: {pattern: x}\n",
+            r"input\[0\]\.restore: restore has no effect in monitor mode",
+        ),
+    ],
+)
+def test_settings_that_would_do_nothing_are_errors(
+    loader: PolicyLoader, body: str, message: str
+) -> None:
+    with pytest.raises(PolicyError, match=message):
+        loader.load_bytes(body.encode(), name="p")
