@@ -264,6 +264,7 @@ class GuardedHandler:
         action = Action.ALLOW
         policy_name = "none"
         stream_label = "false"
+        held: Policy | None = None
         try:
             try:
                 raw = await read_body(request, rt.settings.max_body_bytes)
@@ -278,6 +279,8 @@ class GuardedHandler:
                 m.bad_requests.labels(self.route, exc.code).inc()
                 status = exc.status
                 return error_response(self.provider, exc.status, str(exc), exc.code, rid)
+            rt.hold(policy)
+            held = policy
             policy_name = policy.name
             stream_label = "true" if info.stream else "false"
             record = DecisionRecord(
@@ -346,6 +349,8 @@ class GuardedHandler:
             action, _ = record.actions()
             return resp
         finally:
+            if held is not None:
+                rt.release(held)
             m.in_flight.labels(self.route).dec()
             elapsed = time.perf_counter() - started
             m.requests.labels(self.route, policy_name, f"{status // 100}xx", action.label).inc()

@@ -40,6 +40,9 @@ class Runtime:
     ready: bool = False
     draining: bool = False
     retired: list[Policy] = field(default_factory=list)
+    """Replaced policies that requests in flight still use; closed when the last one ends."""
+    _in_use: dict[int, int] = field(default_factory=dict)
+    _closing: set[asyncio.Task[None]] = field(default_factory=set)
     text_index: TextIndex = field(default_factory=TextIndex)
     admission: Admission = field(default_factory=lambda: Admission(0))
     """Requests in flight on this worker; sheds or queues past settings.max_in_flight."""
@@ -85,8 +88,51 @@ class Runtime:
         for p in new.policies.values():
             self.metrics.policy_info.labels(p.name, p.version).set(1)
         if old is not None:
-            # in-flight requests may still hold the old checks; release them at shutdown
-            self.retired.extend(old.policies.values())
+            for policy in old.policies.values():
+                if id(policy) in self._in_use:
+                    self.retired.append(policy)  # closed when its last request ends
+                else:
+                    self._close_soon(policy)
+
+    def hold(self, policy: Policy) -> None:
+        """A request uses policy until release(policy)."""
+        self._in_use[id(policy)] = self._in_use.get(id(policy), 0) + 1
+
+    def release(self, policy: Policy) -> None:
+        left = self._in_use.pop(id(policy)) - 1
+        if left:
+            self._in_use[id(policy)] = left
+            return
+        for i, retired in enumerate(self.retired):
+            if retired is policy:
+                del self.retired[i]
+                self._close_soon(policy)
+                return
+
+    def _close_soon(self, policy: Policy) -> None:
+        """Release a replaced policy's resources (model-service sessions) in the background."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a synchronous caller): shutdown closes it
+            self.retired.append(policy)
+            return
+        task = loop.create_task(policy.close(), name=f"guardproxy-close-{policy.ref}")
+        self._closing.add(task)
+        task.add_done_callback(self._closed)
+
+    def _closed(self, task: asyncio.Task[None]) -> None:
+        self._closing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("closing a replaced policy failed: %s", type(task.exception()).__name__)
+
+    async def close_policies(self) -> None:
+        """At shutdown: every loaded and retired policy, and closings still running."""
+        loaded = list(self.policies.policies.values()) if self.policies is not None else []
+        for policy in (*loaded, *self.retired):
+            await policy.close()
+        self.retired.clear()
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
 
 
 RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)

@@ -327,7 +327,11 @@ async def analyze(request: web.Request) -> web.Response:
         direction=direction, request_id=rid, messages=tuple(context), sources=sources
     )
     entries = policy.output_checks if direction == "output" else policy.input_checks
-    verdict = await evaluate(policy, entries, text, ctx)
+    rt.hold(policy)
+    try:
+        verdict = await evaluate(policy, entries, text, ctx)
+    finally:
+        rt.release(policy)
     if verdict.blocked and direction == "input":
         verdict.text = policy.messages.input_blocked
     observe_verdict(rt, verdict, direction)
@@ -618,8 +622,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await watcher
             await upstream.close()
-            for policy in (*rt.policy_set().policies.values(), *rt.retired):
-                await policy.close()
+            await rt.close_policies()
             await audit.close()
             close = getattr(offloader, "close", None)
             if close is not None and owns_offloader:
