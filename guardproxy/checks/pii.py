@@ -121,8 +121,8 @@ class PiiOptions(CheckOptions):
         description=(
             "Per-entity minimum scores that take the place of min_score. By default "
             "PHONE_NUMBER is reported from 0.4: presidio gives a valid phone number 0.4 "
-            "unless a word such as 'phone' or 'mobile' stands just before it ('call' "
-            "never counts: spaCy treats it as a stop word). Set {} to use min_score alone."
+            "unless a word such as 'phone', 'mobile' or 'called' stands just before it "
+            "('call' itself never counts: it is a stop word). Set {} to use min_score alone."
         ),
     )
     operator: Literal["replace", "mask", "hash"] = Field(

@@ -8,10 +8,14 @@ gets the chance to build its default engine (which downloads `en_core_web_lg`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import logging
+import os
+import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from guardproxy.errors import ConfigError
@@ -19,7 +23,8 @@ from guardproxy.nlp.offline import configure_offline
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngine
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, NlpEngine
+    from spacy.language import Language
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +85,8 @@ _IGNORED_LABELS: tuple[str, ...] = (
     "QUANTITY",
     "WORK_OF_ART",
 )
-# The dependency parser is the costliest component NER does not use; presidio needs
-# tokens and lemmas (tagger, attribute_ruler, lemmatizer) for its context words.
-_EXCLUDED_COMPONENTS: tuple[str, ...] = ("parser",)
+NER_COMPONENT = "ner"
+"""The spaCy component that finds PERSON, LOCATION, ...; nothing else in the pipeline runs."""
 
 
 @contextlib.contextmanager
@@ -131,39 +135,298 @@ def validate_entities(entities: Iterable[str]) -> tuple[str, ...]:
     return wanted
 
 
+@dataclass
+class PipelineUsage:
+    """How many texts went through the pipeline, and how many of them through NER.
+
+    Shared by every analyzer built on one loaded pipeline: it shows whether a policy's
+    analysis needed the entity recognizer at all.
+    """
+
+    texts: int = 0
+    ner_texts: int = 0
+
+
+@dataclass(frozen=True)
+class PipelineState:
+    """A loaded pipeline's components and usage, as plain values that pickle cheaply."""
+
+    model_name: str
+    components: tuple[str, ...]
+    texts: int
+    ner_texts: int
+
+
+def ner_components(pipeline: Language) -> tuple[str, ...]:
+    """The components named-entity recognition needs: `ner` and any tok2vec it listens to.
+
+    In spaCy's `*_core_web_sm` pipelines `ner` has its own embedding layer and the shared
+    `tok2vec` feeds only the tagger and the parser, so `ner` alone is enough; a pipeline
+    whose `ner` listens to a shared `tok2vec` keeps that one too.
+    """
+    if NER_COMPONENT not in pipeline.pipe_names:
+        raise ConfigError(
+            f"spaCy pipeline {pipeline.meta.get('name')!r} has no {NER_COMPONENT!r} component; "
+            f"guardproxy needs one for {', '.join(NER_ENTITIES)}"
+        )
+    needed = {NER_COMPONENT}
+    for name, component in pipeline.pipeline:
+        if NER_COMPONENT in getattr(component, "listening_components", ()):
+            needed.add(name)
+    return tuple(name for name in pipeline.pipe_names if name in needed)
+
+
+def limit_blas_threads() -> bool:
+    """Make numpy's BLAS use one thread in this process; False if it is too late for that.
+
+    A worker pool runs one process per core, so a BLAS that spreads each matrix product
+    over every core only makes the workers wait on each other. It only works before
+    numpy is first imported; an operator's own setting is kept.
+    """
+    if "numpy" in sys.modules:
+        return False
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    return True
+
+
+_MAX_CACHED_WORDS = 100_000
+# spaCy's entity recognizer gets through short texts faster in batches (64 texts of 200
+# characters: a third less time each), but past ~16,000 characters a batch gets slower.
+_NER_BATCH_CHARS = 16_000
+_NER_BATCH_TEXTS = 64
+
+
+def _ner_batches(texts: Sequence[str]) -> Iterator[list[str]]:
+    """texts in order, in batches of at most _NER_BATCH_TEXTS texts and (unless one text is
+    longer) _NER_BATCH_CHARS characters."""
+    batch: list[str] = []
+    chars = 0
+    for text in texts:
+        if batch and (chars + len(text) > _NER_BATCH_CHARS or len(batch) == _NER_BATCH_TEXTS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(text)
+        chars += len(text)
+    if batch:
+        yield batch
+
+
+def pipeline_state(nlp_engine: NlpEngine) -> PipelineState:
+    """The components and usage of an engine made by `build_nlp_engine`."""
+    if not isinstance(nlp_engine, _pipeline_engine_class()):
+        raise TypeError(f"not an engine from build_nlp_engine: {type(nlp_engine).__name__}")
+    usage = nlp_engine.usage
+    return PipelineState(
+        model_name=str(nlp_engine.model_name),
+        components=tuple(nlp_engine.pipeline.pipe_names),
+        texts=usage.texts,
+        ner_texts=usage.ner_texts,
+    )
+
+
+@functools.cache
+def _pipeline_engine_class() -> type[Any]:
+    """presidio's spaCy engine, cut down to what analysis needs (built on first use, so
+    that importing this module does not import presidio)."""
+    from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+
+    class PipelineNlpEngine(SpacyNlpEngine):
+        """A SpacyNlpEngine on an already loaded pipeline that holds only NER.
+
+        With `run_ner=False` not even that runs: the tokenizer alone gives presidio the
+        tokens its context words need, for policies without NER entities.
+
+        presidio raises a match's score when one of its recognizer's context words is a
+        substring of the lemma of a word just before the match. There is no tagger or
+        lemmatizer here, so the lowercase word stands in for its lemma: a regular
+        inflection still contains the context word ("phones" holds "phone"). Stop words
+        never count, and an inflected stop word is no longer one: "called" before a phone
+        number counts as context here, where its lemma "call" would not.
+        """
+
+        def __init__(
+            self,
+            pipeline: Language,
+            *,
+            model_name: str,
+            language: str,
+            ner_model_configuration: NerModelConfiguration,
+            run_ner: bool = True,
+            usage: PipelineUsage | None = None,
+        ) -> None:
+            super().__init__(
+                models=[{"lang_code": language, "model_name": model_name}],
+                ner_model_configuration=ner_model_configuration,
+            )
+            self.nlp = {language: pipeline}  # type: ignore[assignment]  # typed None
+            self.model_name = model_name
+            self.pipeline = pipeline
+            self.language = language
+            self.run_ner = run_ner
+            self.usage = usage if usage is not None else PipelineUsage()
+            # presidio asks of every lemma in every text whether it is a stop word and
+            # whether it is punctuation; the answers never change.
+            self._flags: dict[str, tuple[bool, bool]] = {}
+
+        def with_ner(self, run_ner: bool) -> PipelineNlpEngine:
+            """This engine sharing its pipeline and counters, with or without NER."""
+            if run_ner == self.run_ner:
+                return self
+            return PipelineNlpEngine(
+                self.pipeline,
+                model_name=self.model_name,
+                language=self.language,
+                ner_model_configuration=self.ner_model_configuration,
+                run_ner=run_ner,
+                usage=self.usage,
+            )
+
+        def load(self) -> None:
+            """Already loaded by `build_nlp_engine`; never download anything."""
+
+        def _check_language(self, language: str) -> None:
+            if language != self.language:
+                raise ValueError(f"language {language!r} is not loaded ({self.language!r} is)")
+
+        def process_text(self, text: str, language: str) -> NlpArtifacts:
+            self._check_language(language)
+            [artifacts] = self.process_texts([text])
+            return artifacts
+
+        def process_texts(self, texts: Sequence[str]) -> list[NlpArtifacts]:
+            """NLP artifacts for several texts, through NER in batches if it runs."""
+            pipeline = self.pipeline
+            if self.run_ner:
+                docs = [
+                    doc
+                    for batch in _ner_batches(texts)
+                    for doc in pipeline.pipe(batch, batch_size=len(batch))
+                ]
+                self.usage.ner_texts += len(texts)
+            else:
+                docs = [pipeline.make_doc(text) for text in texts]
+            self.usage.texts += len(texts)
+            return [self._doc_to_nlp_artifact(doc, self.language) for doc in docs]
+
+        def process_batch(  # type: ignore[override]  # takes any sequence of texts
+            self,
+            texts: Sequence[str] | Sequence[tuple[str, object]],
+            language: str,
+            batch_size: int = 1,
+            n_process: int = 1,
+            as_tuples: bool = False,
+        ) -> Iterator[tuple[Any, ...]]:
+            self._check_language(language)
+            if as_tuples:
+                pairs = [(str(item[0]), item[1]) for item in texts]
+                for (text, context), artifacts in zip(
+                    pairs, self.process_texts([t for t, _ in pairs]), strict=True
+                ):
+                    yield text, artifacts, context
+            else:
+                plain = [str(text) for text in texts]
+                yield from zip(plain, self.process_texts(plain), strict=True)
+
+        def _doc_to_nlp_artifact(self, doc: Any, language: str) -> NlpArtifacts:
+            if doc.has_annotation("LEMMA"):
+                lemmas = [token.lemma_ or token.lower_ for token in doc]
+            else:
+                lemmas = [token.lower_ for token in doc]
+            entities, scores = self._get_updated_entities(
+                self._get_entities(doc), self._get_scores_for_entities(doc)
+            )
+            return NlpArtifacts(
+                entities=entities,
+                tokens=doc,
+                tokens_indices=[token.idx for token in doc],
+                lemmas=lemmas,
+                nlp_engine=self,
+                language=language,
+                scores=scores,
+            )
+
+        def _word_flags(self, word: str) -> tuple[bool, bool]:
+            flags = self._flags.get(word)
+            if flags is None:
+                lexeme = self.pipeline.vocab[word]
+                flags = (bool(lexeme.is_stop), bool(lexeme.is_punct))
+                if len(self._flags) < _MAX_CACHED_WORDS:
+                    self._flags[word] = flags
+            return flags
+
+        def is_stopword(self, word: str, language: str) -> bool:
+            return self._word_flags(word)[0]
+
+        def is_punct(self, word: str, language: str) -> bool:
+            return self._word_flags(word)[1]
+
+    return PipelineNlpEngine
+
+
+def _keep_phone_patterns() -> None:
+    """Have phonenumbers keep its compiled metadata patterns.
+
+    presidio's phone recognizer matches in eight regions, and phonenumbers looks each
+    region's patterns up in the `re` module's bounded cache on every candidate number.
+    """
+    from phonenumbers import re_util
+
+    enable = getattr(re_util, "enable_pattern_cache", None)
+    if callable(enable):
+        enable()
+
+
 def build_nlp_engine(model_name: str = DEFAULT_MODEL, *, language: str = "en") -> NlpEngine:
-    """Load the named spaCy pipeline into a presidio NLP engine (seconds; do it once)."""
+    """Load the named spaCy pipeline into a presidio NLP engine (seconds; do it once).
+
+    Only the components named-entity recognition needs stay in the pipeline (see
+    `ner_components`): presidio takes nothing else from spaCy but tokens and lemmas, and
+    lemmas are replaced by lowercase words (see `_pipeline_engine_class`). Matrix
+    products go through numpy rather than thinc's default BLIS build: BLIS picks its
+    slow generic kernel on CPUs it does not recognise (recent AMD EPYC ones, for
+    example), numpy's BLAS does not.
+    """
     ensure_model_installed(model_name)
     configure_offline()
     import spacy
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.nlp_engine import NerModelConfiguration
+    from thinc.api import use_ops
 
     started = time.perf_counter()
     ner_config = NerModelConfiguration(
         model_to_presidio_entity_mapping=dict(_LABEL_TO_ENTITY),
         labels_to_ignore=list(_IGNORED_LABELS),
     )
-    engine = SpacyNlpEngine(
-        models=[{"lang_code": language, "model_name": model_name}],
-        ner_model_configuration=ner_config,
-    )
-    # Loading the pipeline ourselves rather than through engine.load() lets us exclude
-    # components, and skips presidio's "download the model if missing" path entirely.
+    # Loading the pipeline ourselves rather than through presidio's engine.load() lets
+    # us drop components, and skips presidio's "download the model if missing" path.
     try:
-        pipeline = spacy.load(model_name, exclude=list(_EXCLUDED_COMPONENTS))
+        with use_ops("numpy", use_blis=False):
+            pipeline = spacy.load(model_name)
     except OSError as exc:
         raise ConfigError(
             f"spaCy pipeline {model_name!r} could not be loaded ({type(exc).__name__}); "
             f"reinstall it with `pip install --force-reinstall {pip_package_for(model_name)}`"
         ) from exc
-    engine.nlp = {language: pipeline}  # type: ignore[assignment]  # presidio types it None
+    keep = ner_components(pipeline)
+    for name in [n for n in pipeline.pipe_names if n not in keep]:
+        pipeline.remove_pipe(name)
+    _keep_phone_patterns()
+    engine: NlpEngine = _pipeline_engine_class()(
+        pipeline, model_name=model_name, language=language, ner_model_configuration=ner_config
+    )
     logger.info(
-        "loaded spaCy pipeline %s for %s in %.2fs",
+        "loaded spaCy pipeline %s (%s) for %s in %.2fs",
         model_name,
+        ", ".join(pipeline.pipe_names),
         language,
         time.perf_counter() - started,
     )
     return engine
+
+
+def needs_ner(entities: Iterable[str] | None) -> bool:
+    """True if finding these entities takes the spaCy entity recognizer (None: all)."""
+    return entities is None or any(entity in NER_ENTITIES for entity in entities)
 
 
 def build_analyzer(
@@ -175,12 +438,15 @@ def build_analyzer(
 ) -> AnalyzerEngine:
     """Build a presidio AnalyzerEngine on the named spaCy pipeline.
 
-    With `entities`, only the recognizers that can find one of them are kept. Pass a
-    `nlp_engine` from `build_nlp_engine` to share one loaded pipeline between analyzers.
+    With `entities`, only the recognizers that can find one of them are kept, and if
+    none of them is an NER entity the entity recognizer never runs. Pass a `nlp_engine`
+    from `build_nlp_engine` to share one loaded pipeline between analyzers.
     """
     wanted = validate_entities(entities) if entities is not None else None
     if nlp_engine is None:
         nlp_engine = build_nlp_engine(model_name, language=language)
+    if isinstance(nlp_engine, _pipeline_engine_class()):
+        nlp_engine = nlp_engine.with_ner(needs_ner(wanted))
     configure_offline()
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
@@ -201,6 +467,16 @@ def build_analyzer(
     )
 
 
+def _detections(results: Iterable[Any], min_score: float) -> list[Detection]:
+    detections = [
+        (str(r.entity_type), int(r.start), int(r.end), float(r.score))
+        for r in results
+        if r.score >= min_score
+    ]
+    detections.sort(key=lambda d: (d[1], d[2], d[0]))
+    return detections
+
+
 def analyze(
     analyzer: AnalyzerEngine,
     text: str,
@@ -218,13 +494,40 @@ def analyze(
         entities=list(entities),
         score_threshold=min_score,
     )
-    detections = [
-        (str(r.entity_type), int(r.start), int(r.end), float(r.score))
-        for r in results
-        if r.score >= min_score
-    ]
-    detections.sort(key=lambda d: (d[1], d[2], d[0]))
-    return detections
+    return _detections(results, min_score)
+
+
+def analyze_batch(
+    analyzer: AnalyzerEngine,
+    texts: Sequence[str],
+    entities: Sequence[str],
+    min_score: float,
+    *,
+    language: str = "en",
+) -> list[list[Detection]]:
+    """`analyze` for several texts, with the spaCy pipeline run over them in batches.
+
+    The same detections as `analyze` on each text in turn; spaCy's entity recognizer
+    works through a batch of short texts faster than through the same texts one by one.
+    """
+    engine = analyzer.nlp_engine
+    if not entities or not isinstance(engine, _pipeline_engine_class()):
+        return [analyze(analyzer, t, entities, min_score, language=language) for t in texts]
+    if language != engine.language:
+        raise ValueError(f"language {language!r} is not loaded ({engine.language!r} is)")
+    wanted = [i for i, text in enumerate(texts) if text]
+    artifacts = engine.process_texts([texts[i] for i in wanted])
+    out: list[list[Detection]] = [[] for _ in texts]
+    for i, nlp_artifacts in zip(wanted, artifacts, strict=True):
+        results: list[Any] = analyzer.analyze(
+            text=texts[i],
+            language=language,
+            entities=list(entities),
+            score_threshold=min_score,
+            nlp_artifacts=nlp_artifacts,
+        )
+        out[i] = _detections(results, min_score)
+    return out
 
 
 def add_custom_recognizers(

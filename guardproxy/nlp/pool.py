@@ -28,11 +28,15 @@ from guardproxy.nlp.engine import (
     DEFAULT_MODEL,
     SUPPORTED_ENTITIES,
     Detection,
+    PipelineState,
     add_custom_recognizers,
     analyze,
+    analyze_batch,
     build_analyzer,
     build_nlp_engine,
     ensure_model_installed,
+    limit_blas_threads,
+    pipeline_state,
 )
 from guardproxy.nlp.offline import configure_offline
 
@@ -77,6 +81,9 @@ def _init_worker(model_name: str, language: str, ready: Queue[tuple[int, str | N
     """Pool initializer: load the models, then tell the parent this worker is ready."""
     # The parent handles Ctrl-C and shuts the pool down; workers should not die first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # one worker per core: a multi-threaded BLAS in each would make them fight for cores
+    if not limit_blas_threads():
+        logger.info("numpy was loaded before the NLP worker started; its BLAS threads stay")
     try:
         load_worker_models(model_name, language)
     except BaseException as exc:
@@ -118,6 +125,29 @@ def analyze_text(
     """
     analyzer = _analyzer_for(entities, language, custom)
     return os.getpid(), analyze(analyzer, text, entities, min_score, language=language)
+
+
+def analyze_texts(
+    texts: tuple[str, ...],
+    entities: tuple[str, ...],
+    min_score: float,
+    language: str,
+    custom: tuple[tuple[Any, ...], ...] = (),
+) -> tuple[int, list[list[Detection]]]:
+    """Worker entry point for several texts at once: (pid, detections per text).
+
+    The same detections as ``analyze_text`` on each text; the spaCy pipeline takes the
+    texts in batches, which is faster than one by one for short texts.
+    """
+    analyzer = _analyzer_for(entities, language, custom)
+    return os.getpid(), analyze_batch(analyzer, texts, entities, min_score, language=language)
+
+
+def worker_pipeline_state() -> tuple[int, PipelineState]:
+    """Worker entry point: (pid, this worker's spaCy components and how often NER ran)."""
+    if _state is None:
+        raise RuntimeError("NLP models are not loaded in this process")
+    return os.getpid(), pipeline_state(_state.nlp_engine)
 
 
 def _call_with_pid(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[int, Any]:

@@ -1,7 +1,8 @@
 """The two PII engines compared, and the policy post-processing applied to both.
 
 - `guardproxy`: `guardproxy.nlp.engine.build_analyzer(entities=...)` and `analyze`, as
-  the `pii` check runs them in its workers.
+  the `pii` check runs them in its workers (only the recognizers the entities need, a
+  pipeline holding only spaCy's `ner`, and no NER at all for pattern-only entities).
 - `stock`: presidio's default recognizer registry (`AnalyzerEngine(nlp_engine=...)`
   without a registry) on an NLP engine made by `NlpEngineProvider` from presidio's own
   `conf/default.yaml` with the model name swapped for guardproxy's spaCy pipeline.

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from guardproxy.nlp.engine import limit_blas_threads
 from loadtest.pii.engines import DEFAULT_POLICY, ENGINES, Engine, Settings, policy_pii_options
 from loadtest.pii.generate import LABELS, load_split
 from loadtest.pii.scoring import Counts, Span, fmt, score_corpus
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N sentences")
     parser.add_argument("--errors", type=int, default=0, help="print N misses per type")
     args = parser.parse_args(argv)
+    limit_blas_threads()  # one text at a time, like one of guardproxy's worker processes
 
     options = policy_pii_options(args.policy)
     entities = [e.strip().upper() for e in args.entities.split(",")] if args.entities else None

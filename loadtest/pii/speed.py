@@ -10,11 +10,14 @@ held-out sentences, joined by blank lines up to ~200, ~1,000 and ~4,000 characte
 engines get the same texts, the same entity types (the default policy's, PERSON and
 LOCATION included) and the same post-processing (see engines.py).
 
-For each size and engine, in alternating order:
+For each size the texts are split into rounds (`--rounds`, 4 by default); the engines
+take turns round by round, the first engine alternating, so that both see the same
+background load on a shared machine. Per size and engine, over all rounds:
 - latency: one text in flight at a time; time from submit to result in this process
   (analysis plus the hop to the worker and back), median and p99;
-- throughput: the whole batch submitted at once, both workers busy; texts per second of
-  wall time from the first submit to the last result.
+- throughput: each round's share of the batch submitted at once, both workers busy;
+  texts per second of wall time from the first submit to the last result, summed over
+  the rounds.
 """
 
 from __future__ import annotations
@@ -120,6 +123,27 @@ def measure(
     return Measure(name, size, mean_chars, latencies, worker_seconds, len(batch), wall, detections)
 
 
+def merge(parts: list[Measure]) -> Measure:
+    """One engine's measures of several rounds at one size, as one measure."""
+    first = parts[0]
+    return Measure(
+        first.engine,
+        first.size,
+        statistics.fmean(m.mean_chars for m in parts),
+        [x for m in parts for x in m.latencies],
+        [x for m in parts for x in m.worker_seconds],
+        sum(m.batch for m in parts),
+        sum(m.wall for m in parts),
+        sum(m.detections for m in parts),
+    )
+
+
+def split(items: list[str], parts: int) -> list[list[str]]:
+    """items in `parts` consecutive slices of (nearly) equal length."""
+    bounds = [round(i * len(items) / parts) for i in range(parts + 1)]
+    return [items[bounds[i] : bounds[i + 1]] for i in range(parts)]
+
+
 def table(results: list[Measure]) -> str:
     lines = [
         "| text size | engine | mean chars | latency p50 ms | latency p99 ms "
@@ -145,7 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a fifth of the texts")
     parser.add_argument("--split", default="heldout", help="sentences to build texts from")
     parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="turns each engine takes per text size"
+    )
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
 
     settings = Settings.from_options(policy_pii_options())
     sentences = [str(r["text"]) for r in load_split(args.split)]
@@ -165,10 +194,14 @@ def main(argv: list[str] | None = None) -> int:
                 lat_n, batch_n = max(10, lat_n // 5), max(10, batch_n // 5)
             lat_texts = build_texts(size, lat_n, sentences, offset=0)
             batch = build_texts(size, batch_n, sentences, offset=7)
-            order = ENGINES if n % 2 == 0 else tuple(reversed(ENGINES))
-            for name in order:
-                print(f"  ~{size} chars: {name} ...", file=sys.stderr)
-                results.append(measure(pools[name], name, size, lat_texts, batch))
+            parts: dict[str, list[Measure]] = {name: [] for name in ENGINES}
+            rounds = zip(split(lat_texts, args.rounds), split(batch, args.rounds), strict=True)
+            for r, (lat_part, batch_part) in enumerate(rounds):
+                order = ENGINES if (n + r) % 2 == 0 else tuple(reversed(ENGINES))
+                print(f"  ~{size} chars, round {r + 1}/{args.rounds} ...", file=sys.stderr)
+                for name in order:
+                    parts[name].append(measure(pools[name], name, size, lat_part, batch_part))
+            results += [merge(parts[name]) for name in ENGINES]
     finally:
         for pool in pools.values():
             pool.shutdown()
@@ -178,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{WORKERS} spawned worker processes per engine on {os.cpu_count()} CPUs "
         f"({platform.python_implementation()} {platform.python_version()}); "
         f"entities {', '.join(settings.entities)}; texts from the `{args.split}` split. "
-        f"Start-up and warm-up of both pools {load_seconds:.0f} s, whole run {total:.0f} s.\n"
+        f"Start-up and warm-up of both pools {load_seconds:.0f} s, whole run {total:.0f} s; "
+        f"the engines took turns in {args.rounds} rounds per size.\n"
     )
     print(table(results))
     print()

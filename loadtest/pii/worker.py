@@ -6,6 +6,7 @@ import logging
 import os
 import time
 
+from guardproxy.nlp.engine import limit_blas_threads
 from loadtest.pii.engines import Engine, Settings
 
 _engine: Engine | None = None
@@ -16,6 +17,8 @@ def init_worker(name: str, settings: Settings, model_name: str) -> None:
     global _engine
     # presidio logs a line per recognizer while a registry loads; keep stderr readable
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    if name == "guardproxy":
+        limit_blas_threads()  # as guardproxy's own worker pool does (see nlp/pool.py)
     _engine = Engine(name, settings, model_name)
 
 

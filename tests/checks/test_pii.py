@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from guardproxy.checks.base import CheckContext, CheckResult
 from guardproxy.checks.pii import PiiCheck, PiiOptions, mask_value, resolve_overlaps
 from guardproxy.errors import CheckError, ConfigError
-from guardproxy.nlp.pool import InlineOffloader
+from guardproxy.nlp.pool import InlineOffloader, worker_pipeline_state
 
 
 async def run_pii(
@@ -96,6 +96,40 @@ async def test_never_puts_the_value_in_a_message(
         value = text[finding.start : finding.end]
         assert value not in finding.message
         assert value not in (finding.replacement or "")
+
+
+@pytest.mark.parametrize(
+    ("options", "expected", "ner_runs"),
+    [
+        (
+            {"entities": ["EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE"]},
+            [("EMAIL_ADDRESS", "jane.doe@example.com")],
+            0,
+        ),
+        (
+            {"entities": ["EMAIL_ADDRESS", "PERSON"]},
+            [("EMAIL_ADDRESS", "jane.doe@example.com"), ("PERSON", "John Smith")],
+            1,
+        ),
+    ],
+)
+async def test_entity_recognizer_runs_only_for_ner_entities(
+    inline_offloader: InlineOffloader,
+    output_ctx: CheckContext,
+    options: dict[str, object],
+    expected: list[tuple[str, str]],
+    ner_runs: int,
+) -> None:
+    text = "Reach me at jane.doe@example.com, I'm John Smith."
+    _, before = await inline_offloader.run(worker_pipeline_state)
+
+    result = await run_pii(inline_offloader, output_ctx, text, **options)
+
+    _, after = await inline_offloader.run(worker_pipeline_state)
+    assert spans(text, result) == expected
+    assert after.components == ("ner",)
+    assert after.texts == before.texts + 1
+    assert after.ner_texts == before.ner_texts + ner_runs
 
 
 async def test_min_score_filters_weak_detections(

