@@ -257,6 +257,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     }
     settings = load_settings(config_file=args.config, overrides=overrides)
     _setup_logging(settings.log_level)
+    from guardproxy.accesslog import configure_access_log
+
+    configure_access_log(settings.access_log)
     _install_loop()
     asyncio.run(_run_server(settings))
     return EXIT_OK
@@ -299,9 +302,11 @@ Ctrl-C stops both.
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from guardproxy.accesslog import configure_access_log
     from guardproxy.config import load_settings
 
     _setup_logging("info")
+    configure_access_log("json")
     _install_loop()
     mock_port = _free_port(args.host)
 

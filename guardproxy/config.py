@@ -111,6 +111,11 @@ class Settings(BaseModel):
         None, description="Bearer token for /guard/*; when unset, only loopback clients."
     )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    access_log: Literal["json", "off"] = Field(
+        "json",
+        description="One JSON line per proxied request on stderr (ids, policy, action, status, "
+        "timings; never content), joinable with the audit record by decision_id.",
+    )
 
     @field_validator("upstream", "anthropic_upstream")
     @classmethod

@@ -33,6 +33,8 @@ def _unit(key: str, original: str, verdict: Verdict, hmac_key: bytes) -> dict[st
             "action": item.action.label,
             "enforced": item.enforced,
         }
+        if f.detector is not None:
+            entry["detector"] = f.detector
         if f.start is not None and f.end is not None and 0 <= f.start < f.end <= len(original):
             entry["value_hmac"] = keyed_digest(hmac_key, original[f.start : f.end])
         findings.append(entry)

@@ -18,6 +18,7 @@ import aiohttp
 from aiohttp import web
 
 from guardproxy import jsonutil
+from guardproxy.accesslog import write_access
 from guardproxy.checks.base import Action, CheckContext
 from guardproxy.decisions import DecisionRecord, new_decision_id, request_id_from
 from guardproxy.errors import BadRequest, UpstreamError, UpstreamTimeout
@@ -265,6 +266,7 @@ class GuardedHandler:
         policy_name = "none"
         stream_label = "false"
         held: Policy | None = None
+        record: DecisionRecord | None = None
         try:
             try:
                 raw = await read_body(request, rt.settings.max_body_bytes)
@@ -355,6 +357,15 @@ class GuardedHandler:
             elapsed = time.perf_counter() - started
             m.requests.labels(self.route, policy_name, f"{status // 100}xx", action.label).inc()
             m.request_seconds.labels(self.route, stream_label).observe(elapsed)
+            write_access(
+                route=self.route,
+                request_id=rid,
+                status=status,
+                elapsed_s=elapsed,
+                stream=stream_label == "true",
+                record=record,
+                action=action.label,
+            )
 
     async def _check_input(
         self, rt: Runtime, policy: Policy, info: RequestInfo, rid: str, record: DecisionRecord

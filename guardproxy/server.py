@@ -19,6 +19,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from guardproxy import jsonutil
+from guardproxy.accesslog import write_access
 from guardproxy.admission import Admission, Saturated
 from guardproxy.audit.keys import load_hmac_key
 from guardproxy.audit.writer import AuditWriter
@@ -289,7 +290,17 @@ async def passthrough(request: web.Request) -> web.StreamResponse:
     finally:
         rt.metrics.in_flight.labels(route).dec()
         rt.metrics.requests.labels(route, policy.name, f"{status // 100}xx", "allow").inc()
-        rt.metrics.request_seconds.labels(route, "false").observe(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        rt.metrics.request_seconds.labels(route, "false").observe(elapsed)
+        write_access(
+            route=route,
+            request_id=rid,
+            status=status,
+            elapsed_s=elapsed,
+            stream=False,
+            record=record,
+            action="allow",
+        )
 
 
 async def analyze(request: web.Request) -> web.Response:
@@ -367,6 +378,7 @@ async def analyze(request: web.Request) -> web.Response:
                     "end": a.finding.end,
                     "score": round(a.finding.score, 4),
                     "message": a.finding.message,
+                    "detector": a.finding.detector,
                     "action": a.action.label,
                     "enforced": a.enforced,
                 }
@@ -505,9 +517,13 @@ async def reload_policies(rt: Runtime) -> bool:
 def _policy_fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
     out = []
     for path in sorted(directory.rglob("*")):
-        if path.is_file():
-            st = path.stat()
-            out.append((str(path), st.st_mtime_ns, st.st_size))
+        try:
+            if path.is_file():
+                st = path.stat()
+                out.append((str(path), st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            # gone between listing and stat (a Kubernetes ConfigMap swaps its files that way)
+            continue
     return tuple(out)
 
 

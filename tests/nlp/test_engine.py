@@ -80,15 +80,15 @@ def test_finds_entities_with_exact_spans(
     want = [
         (entity, text.index(value), text.index(value) + len(value)) for entity, value in expected
     ]
-    assert [(entity, start, end) for entity, start, end, _ in found] == want
-    assert all(0.5 <= score <= 1.0 for *_, score in found)
+    assert [(entity, start, end) for entity, start, end, *_ in found] == want
+    assert all(0.5 <= d[3] <= 1.0 for d in found)
 
 
 def test_results_are_plain_tuples(analyzer: AnalyzerEngine) -> None:
     [found] = analyze(analyzer, "Mail jane.doe@example.com", ["EMAIL_ADDRESS"], 0.5)
 
     assert type(found) is tuple
-    assert [type(part) for part in found] == [str, int, int, float]
+    assert [type(part) for part in found] == [str, int, int, float, str]
 
 
 def test_min_score_filters_weak_detections(analyzer: AnalyzerEngine) -> None:
@@ -96,7 +96,8 @@ def test_min_score_filters_weak_detections(analyzer: AnalyzerEngine) -> None:
     text = "Call 212-555-0123 after lunch."
 
     assert analyze(analyzer, text, ["PHONE_NUMBER"], 0.5) == []
-    [(entity, start, end, score)] = analyze(analyzer, text, ["PHONE_NUMBER"], 0.3)
+    [(entity, start, end, score, recognizer)] = analyze(analyzer, text, ["PHONE_NUMBER"], 0.3)
+    assert recognizer == "PhoneRecognizer"
     assert (entity, text[start:end]) == ("PHONE_NUMBER", "212-555-0123")
     assert score == pytest.approx(0.4)
 
@@ -114,7 +115,7 @@ def test_spacy_labels_map_to_presidio_entities(
 ) -> None:
     found = analyze(analyzer, text, [entity], 0.5)
 
-    assert (entity, value) in [(e, text[s:t]) for e, s, t, _ in found]
+    assert (entity, value) in [(e, text[s:t]) for e, s, t, *_ in found]
 
 
 def test_only_requested_entities_are_reported(analyzer: AnalyzerEngine) -> None:
@@ -122,7 +123,7 @@ def test_only_requested_entities_are_reported(analyzer: AnalyzerEngine) -> None:
 
     found = analyze(analyzer, text, ["PERSON"], 0.5)
 
-    assert [(e, text[s:t]) for e, s, t, _ in found] == [("PERSON", "John Smith")]
+    assert [(e, text[s:t]) for e, s, t, *_ in found] == [("PERSON", "John Smith")]
 
 
 def test_entity_subset_loads_only_the_recognizers_it_needs(nlp_engine: NlpEngine) -> None:
@@ -214,7 +215,7 @@ def test_lemmas_are_the_lowercase_words(nlp_engine: NlpEngine) -> None:
 def test_context_words_raise_scores_without_a_lemmatizer(
     analyzer: AnalyzerEngine, text: str, score: float
 ) -> None:
-    [(entity, _, _, found)] = analyze(analyzer, text, ["PHONE_NUMBER"], 0.3)
+    [(entity, _, _, found, _)] = analyze(analyzer, text, ["PHONE_NUMBER"], 0.3)
 
     assert entity == "PHONE_NUMBER"
     assert found == pytest.approx(score)
@@ -245,7 +246,7 @@ def test_pattern_only_analyzer_never_runs_ner(nlp_engine: NlpEngine) -> None:
     analyze(people, text, ["PERSON"], 0.5)
     after_people = pipeline_state(nlp_engine)
 
-    assert [(e, text[s:t]) for e, s, t, _ in found] == [("EMAIL_ADDRESS", "jane.doe@example.com")]
+    assert [(e, text[s:t]) for e, s, t, *_ in found] == [("EMAIL_ADDRESS", "jane.doe@example.com")]
     assert after_patterns.texts == before.texts + 1
     assert after_patterns.ner_texts == before.ner_texts
     assert after_people.ner_texts == before.ner_texts + 1
@@ -393,7 +394,7 @@ def test_email_recognizer_works_with_no_network_and_tries_none(tmp_path: Path) -
         from guardproxy.nlp.engine import analyze, build_analyzer
         analyzer = build_analyzer(entities=["EMAIL_ADDRESS"])
         text = "Write to jane.doe@example.com today."
-        found = [(e, text[s:t]) for e, s, t, _ in analyze(analyzer, text, ["EMAIL_ADDRESS"], 0.5)]
+        found = [(e, text[s:t]) for e, s, t, *_ in analyze(analyzer, text, ["EMAIL_ADDRESS"], 0.5)]
         import os
         result = {"found": found, "attempts": attempts, "hf": os.environ["HF_HUB_OFFLINE"]}
         """,

@@ -32,7 +32,7 @@ EXPECTED = [
 
 
 def _values(detections: list[tuple[str, int, int, float]]) -> list[tuple[str, str]]:
-    return [(entity, TEXT[start:end]) for entity, start, end, _ in detections]
+    return [(entity, TEXT[start:end]) for entity, start, end, *_ in detections]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
