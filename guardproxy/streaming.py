@@ -97,6 +97,13 @@ def _word_cut(text: str, limit: int) -> int:
     return limit
 
 
+def _releasable(text: str, limit: int) -> int:
+    """limit, unless that would release the start of a word still arriving at the end."""
+    if limit >= len(text) and text and text[-1] not in _BREAKS:
+        return len(text) - 1
+    return limit
+
+
 class StreamGuard:
     """Incremental checking of one stream of text deltas."""
 
@@ -112,6 +119,11 @@ class StreamGuard:
         self._ctx = ctx
         self.mode = policy.stream.mode
         self.holdback = policy.holdback_chars
+        """The most held back at once (the policy's cap on what the checks ask for)."""
+        self._fixed_hold = policy.fixed_holdback_chars
+        """What is held whatever the text: checks may ask for more (dynamic holds)."""
+        self._held = 0
+        """Characters still held after the last release."""
         self.min_window = policy.stream.min_window_chars
         self._monitor = policy.mode == "monitor"
         self._pending = ""
@@ -179,9 +191,13 @@ class StreamGuard:
             if self.mode == "incremental":  # no stream-capable checks: nothing to wait for
                 return await self._release_window(final=False, force_all=True)
             return Release()
-        if defer or len(self._pending) < self.holdback + self.min_window:
+        if defer or not self._window_ready():
             return Release()
         return await self._release_window(final=False)
+
+    def _window_ready(self) -> bool:
+        """Enough new text to be worth a check run: min_window beyond what must stay held."""
+        return len(self._pending) >= max(self._held, self._fixed_hold) + self.min_window
 
     async def pump(self) -> Release:
         """Check what has gathered since the last window, if it is enough to release some.
@@ -195,7 +211,7 @@ class StreamGuard:
             or self.finished
             or self.mode != "incremental"
             or not self.policy.stream_checks
-            or len(self._pending) < self.holdback + self.min_window
+            or not self._window_ready()
         ):
             return Release()
         return await self._release_window(final=False)
@@ -226,7 +242,7 @@ class StreamGuard:
         if final:
             cut = len(pending)
         else:
-            cut = _word_cut(pending, len(pending) - self.holdback)
+            cut = _word_cut(pending, self._hold_limit(window, offset))
             redactions = select_redactions(local)
             moved = True
             while moved:
@@ -249,9 +265,18 @@ class StreamGuard:
         redactions = [f for f in select_redactions(committed) if f.end is not None and f.end <= cut]
         out = apply_redactions(pending[:cut], redactions)
         self._pending = pending[cut:]
+        self._held = len(self._pending)
         self._released_raw += cut
         self._released_tail = (left + pending[:cut])[-CONTEXT_CHARS:]
         return self._deliver(out)
+
+    def _hold_limit(self, window: str, offset: int) -> int:
+        """How much of the pending text may go: each stream check says where the text it may
+        still need begins; never more than the policy's cap is held."""
+        pending = len(window) - offset
+        need = min(entry.check.hold_from(window) for entry in self.policy.stream_checks)
+        limit = max(need - offset, pending - self.holdback)
+        return _releasable(window[offset:], min(limit, pending))
 
     async def finish(self) -> Release:
         """The stream ended: check what is held, run whole-text checks, append annotations."""

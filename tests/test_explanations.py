@@ -13,9 +13,11 @@ from tests.conftest import ProxyFactory
 async def test_findings_name_their_recognizer(make_proxy: ProxyFactory) -> None:
     proxy = await make_proxy()
     text = "Write to Jane Doe at jane.doe@example.com or call 415-555-0132."
-    async with aiohttp.ClientSession() as session:
-        async with session.post(proxy.url + "/guard/analyze", json={"text": text}) as resp:
-            result = await resp.json()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(proxy.url + "/guard/analyze", json={"text": text}) as resp,
+    ):
+        result = await resp.json()
     detectors = {f["category"]: f["detector"] for f in result["findings"] if f["check"] == "pii"}
     assert detectors["EMAIL_ADDRESS"] == "EmailRecognizer"
     assert detectors["PHONE_NUMBER"] == "PhoneRecognizer"

@@ -172,8 +172,18 @@ class Check(abc.ABC, Generic[OptionsT]):
 
     @property
     def lookahead_chars(self) -> int:
-        """How many trailing characters of a stream window this check needs held back."""
+        """How many trailing characters of a stream window this check needs held back (at
+        most, for a check with dynamic_hold)."""
         return 0
+
+    dynamic_hold: ClassVar[bool] = False
+    """hold_from looks at the window instead of holding a fixed lookahead_chars tail."""
+
+    def hold_from(self, window: str) -> int:
+        """Where the text this check may still need begins in a stream window: from here on
+        it is held until more text arrives (a value that may continue past the window's end).
+        The default holds the last lookahead_chars characters."""
+        return max(0, len(window) - self.lookahead_chars)
 
     def referenced_files(self) -> tuple[Path, ...]:
         """Data files the check loaded (lexicons, claims): part of the policy's version."""

@@ -265,6 +265,59 @@ def hash_value(entity: str, value: str, key: bytes) -> str:
     return f"<{entity}:{digest[:_HASH_HEX_CHARS]}>"
 
 
+_VALUE_CHARS = frozenset("@._%+-:/#()'")
+"""Besides letters and digits, characters inside e-mail addresses, URLs, phone and card
+numbers, IBANs, IP addresses and names (O'Brien)."""
+
+
+_SENTENCE_ENDS = (". ", "? ", "! ", "\n", "\u3002", "\uff01", "\uff1f")
+
+
+def pii_hold_from(window: str, limit: int, *, ner: bool = False) -> int:
+    """Where a value that may still continue past the window's end begins.
+
+    Pattern entities grow at the trailing run of value characters (an e-mail address, a
+    number written in groups like "4111 1111", a URL). With NER (ner=True) the unfinished
+    last sentence is held too: names are read from their sentence. Without NER, a run of
+    capitalised words before the end is held (a deny-listed name may continue). A window
+    that ends after a finished sentence, or an ordinary word, holds nothing more. Never
+    more than limit characters back.
+    """
+    lowest = max(0, len(window) - limit)
+    i = len(window)
+    while i > lowest:
+        c = window[i - 1]
+        if c.isalnum() or c in _VALUE_CHARS:
+            i -= 1
+        elif (
+            c == " "
+            and i < len(window)
+            and i >= 2
+            and (window[i - 2].isdigit() or window[i - 2] == ")")
+            and (window[i].isdigit() or window[i] == "(")
+        ):
+            i -= 1  # a space inside a grouped number: "415 555 0132", "DE89 3704"
+        else:
+            break
+    if ner:
+        # NER reads a name from its whole sentence (a window that cuts a sentence can turn
+        # a name it would find into one it misses): the unfinished sentence stays held
+        ends = [window.rfind(mark, lowest, i) + len(mark) for mark in _SENTENCE_ENDS]
+        return min(i, max(ends)) if max(ends) > lowest else lowest
+    while i > lowest and window[i - 1] in " \t":
+        start = i - 1
+        while start > lowest and window[start - 1] in " \t":
+            start -= 1
+        word = start
+        while word > lowest and (window[word - 1].isalpha() or window[word - 1] in "'.-"):
+            word -= 1
+        if word < start and window[word].isupper():
+            i = word  # a capitalised word: the name it may start is held whole
+        else:
+            break
+    return i
+
+
 def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
     """Keep non-overlapping detections.
 
@@ -302,12 +355,18 @@ class PiiCheck(Check[PiiOptions]):
         self._analysis_threshold = options.analysis_threshold()
         custom = [spec[1] for spec in options.custom_recognizers]
         self._entities = tuple(dict.fromkeys((*options.entities, *custom)))
+        self._uses_ner = any(e in NER_ENTITIES for e in self._entities)
         self._offloader: Offloader | None = None
         self._hash_key: bytes | None = None
 
     @property
     def lookahead_chars(self) -> int:
         return _LOOKAHEAD_CHARS
+
+    dynamic_hold = True
+
+    def hold_from(self, window: str) -> int:
+        return pii_hold_from(window, _LOOKAHEAD_CHARS, ner=self._uses_ner)
 
     async def start(self, offloader: Offloader) -> None:
         if self.options.operator == "hash":

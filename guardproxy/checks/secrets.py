@@ -570,6 +570,19 @@ def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
+def _open_quote(window: str, lowest: int) -> int | None:
+    """Where a quoted value that is still open at the window's end begins, if one is."""
+    double = window.rfind('"', lowest)
+    if double >= 0 and window.count('"', lowest) % 2 == 1:
+        return double
+    single = window.rfind("'", lowest)
+    if single >= 0:
+        before = window[lowest:single].rstrip()
+        if before.endswith(("=", ":")) and "'" not in window[single + 1 :]:
+            return single
+    return None
+
+
 class SecretsCheck(Check[SecretsOptions]):
     """Finds API keys, tokens, private keys and passwords (see the kinds in KINDS)."""
 
@@ -600,6 +613,28 @@ class SecretsCheck(Check[SecretsOptions]):
     @property
     def lookahead_chars(self) -> int:
         return _LOOKAHEAD_CHARS
+
+    dynamic_hold = True
+
+    def hold_from(self, window: str) -> int:
+        """Most credentials are whitespace-free tokens: the trailing token is held (a key may
+        be half-sent). Also held: a key block begun and not ended (from its BEGIN line), an
+        armour line begun in the tail, and a quoted value not yet closed (passwords may hold
+        spaces). An assignment's name needs no hold: it stays in the next window's left
+        context.
+        """
+        lowest = max(0, len(window) - _LOOKAHEAD_CHARS)
+        i = len(window)
+        while i > lowest and not window[i - 1].isspace():
+            i -= 1
+        begin = window.rfind("-----BEGIN")
+        if begin >= 0 and "-----END" not in window[begin:]:
+            i = min(i, begin)
+        armour = window.rfind("-----", lowest)
+        if armour >= 0:
+            i = min(i, armour)
+        quote = _open_quote(window, lowest)
+        return min(i, quote) if quote is not None else i
 
     async def run(self, text: str, ctx: CheckContext) -> CheckResult:
         if not text:

@@ -69,7 +69,17 @@ class Policy:
 
     @property
     def holdback_chars(self) -> int:
+        """The most a stream holds back: what the stream checks may need, capped by the policy."""
         need = max((c.check.lookahead_chars for c in self.stream_checks), default=0)
+        return min(need, self.stream.holdback_chars)
+
+    @property
+    def fixed_holdback_chars(self) -> int:
+        """What a stream always holds back: the fixed tails of checks without dynamic_hold."""
+        need = max(
+            (c.check.lookahead_chars for c in self.stream_checks if not c.check.dynamic_hold),
+            default=0,
+        )
         return min(need, self.stream.holdback_chars)
 
     async def start(self, offloader: Offloader) -> None:

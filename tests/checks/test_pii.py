@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from guardproxy.checks.base import CheckContext, CheckResult
-from guardproxy.checks.pii import PiiCheck, PiiOptions, mask_value, resolve_overlaps
+from guardproxy.checks.pii import PiiCheck, PiiOptions, mask_value, pii_hold_from, resolve_overlaps
 from guardproxy.errors import CheckError, ConfigError
 from guardproxy.nlp.pool import InlineOffloader, worker_pipeline_state
 
@@ -382,3 +382,39 @@ def test_importing_the_check_does_not_import_presidio() -> None:
     )
 
     assert json.loads(proc.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("window", "held"),
+    [
+        ("The meeting is over. ", ""),
+        ("Write to jane.doe@exam", "jane.doe@exam"),
+        ("Call me at 415 555", "415 555"),
+        ("Card: 4111 1111 1111", "4111 1111 1111"),
+        ("My IBAN is DE89 3704", "DE89 3704"),
+        ("Yesterday I met John ", "John "),
+        ("and then Dr. Maria Garc", "Dr. Maria Garc"),
+        ("see https://example.org/a/b", "https://example.org/a/b"),
+        ("it is 42. ", ""),
+    ],
+)
+def test_the_stream_holds_only_what_may_still_grow(window: str, held: str) -> None:
+    assert window[pii_hold_from(window, 64) :] == held
+
+
+def test_the_hold_never_reaches_back_further_than_its_limit() -> None:
+    window = "x" * 200
+    assert pii_hold_from(window, 64) == 136
+
+
+@pytest.mark.parametrize(
+    ("window", "held"),
+    [
+        ("It rained. Yesterday I met John Sm", "Yesterday I met John Sm"),
+        ("It rained. We stayed in. ", ""),
+        ("One line\nand another", "and another"),
+        ("雨でした。田中さんに会", "田中さんに会"),
+    ],
+)
+def test_with_ner_the_unfinished_sentence_is_held(window: str, held: str) -> None:
+    assert window[pii_hold_from(window, 64, ner=True) :] == held
