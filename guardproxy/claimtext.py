@@ -1,9 +1,10 @@
 """Text helpers for the claim and fairness checks: sentences, content terms, negation cues.
 
 Pure Python and cheap: everything here is a handful of compiled regular expressions and
-small frozen tables, applied once per answer. English text becomes a set of content terms
-(lower case, stop words removed, a light suffix stemmer, a small synonym table that folds
-common rewordings onto one term); Japanese text becomes a set of character bigrams.
+small frozen tables, applied once per answer. English text becomes a sequence of content
+terms (lower case, multi-word units joined, stop words and hedges removed, a light suffix
+stemmer with irregular forms and British spellings folded, a synonym and hypernym table
+that folds common rewordings onto one term); Japanese text becomes character bigrams.
 """
 
 from __future__ import annotations
@@ -42,13 +43,39 @@ people many someone somebody everyone everybody often usually sometimes always s
 true truly fact facts indeed certainly definitely probably possibly perhaps maybe
 evidence study studies research show shows shown suggest suggests report reports reported
 expert experts scientist scientists official officials
+apparently supposedly allegedly reportedly basically literally honestly frankly obviously
+clearly surely widely commonly generally totally completely entirely absolutely essentially
+seriously seem seems seemed heard hear read told tell mean means guess suppose supposed
+assume reckon feel feels felt sure course kind sort bit lot lots little pretty fairly
+somewhat largely mostly mainly exactly precisely stuff whole anyway anyhow now nowadays
+still already yeah yep okay ok oh answer question reality truth matter idea notion view
+opinion belief popular widespread able capable possible likely unlikely worth
+researcher researchers seismologist seismologists geologist geologists meteorologist
+meteorologists climatologist climatologists virologist virologists doctor doctors
+physician physicians friend friends neighbour neighbor neighbours neighbors
 """.split()  # noqa: SIM905 - a word list reads better as prose
 )
 # fmt: on
 
 # Negators flip what a sentence asserts; refuters say the statement in it is wrong.
 NEGATORS: frozenset[str] = frozenset(
-    {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot"}
+    {
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "cannot",
+        "nowhere",
+        "hardly",
+        "barely",
+        "scarcely",
+        "unable",
+        "impossible",
+    }
 )
 _REFUTER_PREFIXES: tuple[str, ...] = (
     "false",
@@ -76,6 +103,25 @@ _REFUTER_PREFIXES: tuple[str, ...] = (
     "conspiracy",
     "erroneous",
     "inaccurate",
+    "nonsens",
+    "pseudoscien",
+    "fallac",
+    "unsubstantiat",
+    "unproven",
+    "unscientific",
+    "dispel",
+    "misbelie",
+    "misguided",
+    "misunderst",
+    "misled",
+    "misinform",
+    "hogwash",
+    "superstiti",
+    "implausib",
+)
+# whole words that call a statement wrong but are too short or too common as prefixes
+_REFUTER_WORDS: frozenset[str] = frozenset(
+    {"legend", "legends", "tale", "tales", "busted", "absurd", "ridiculous", "dubious"}
 )
 _CONTRACTIONS = {
     "can't": "can not",
@@ -92,56 +138,325 @@ JA_NEGATION = re.compile(
 )
 
 # Rewordings folded onto one term: every word of a group becomes the term of its first.
+# The groups are general paraphrases and hypernyms of the vocabulary that false claims
+# about health, vaccines, climate, space, elections, disasters and technology use; a word
+# belongs to one group at most.
 _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("cause", "trigger", "induce", "produce", "lead", "result", "responsible", "give"),
-    ("spread", "transmit", "transmission", "pass", "carry", "propagate", "infect"),
-    ("cure", "heal", "treat", "treatment", "remedy", "fix", "eliminate"),
-    ("prevent", "protect", "protection", "ward", "guard", "shield", "immune"),
-    ("stop", "halt", "pause", "cease", "end"),
-    ("fake", "hoax", "fabricate", "stage", "fraud", "scam", "lie", "invent", "sham"),
-    ("vaccine", "jab", "shot", "immunization", "immunisation", "inoculation"),
-    ("phone", "cellphone", "mobile", "smartphone", "cellular"),
-    ("harmless", "mild", "benign", "trivial", "innocuous"),
-    ("predict", "prediction", "forecast", "foresee", "foretell", "anticipate"),
-    ("safe", "safest", "secure", "safer"),
-    ("dna", "gene", "genetic", "genome"),
-    ("change", "alter", "modify", "rewrite", "edit", "mutate"),
-    ("earth", "planet", "world"),
+    (
+        "cause",
+        "trigger",
+        "induce",
+        "produce",
+        "lead",
+        "result",
+        "responsible",
+        "give",
+        "provoke",
+        "spark",
+        "generate",
+        "originate",
+    ),
+    (
+        "spread",
+        "transmit",
+        "transmission",
+        "pass",
+        "carry",
+        "propagate",
+        "infect",
+        "transfer",
+        "spreader",
+    ),
+    (
+        "cure",
+        "heal",
+        "treat",
+        "treatment",
+        "remedy",
+        "fix",
+        "eliminate",
+        "eradicate",
+        "beat",
+        "reverse",
+    ),
+    (
+        "prevent",
+        "protect",
+        "protection",
+        "ward",
+        "guard",
+        "shield",
+        "immune",
+        "immunity",
+        "defend",
+        "avert",
+        "safeguard",
+        "preventive",
+        "protective",
+    ),
+    ("stop", "halt", "pause", "cease", "end", "stall"),
+    (
+        "fake",
+        "hoax",
+        "fabricate",
+        "stage",
+        "fraud",
+        "scam",
+        "lie",
+        "invent",
+        "sham",
+        "forge",
+        "phony",
+        "phoney",
+        "counterfeit",
+        "doctored",
+        "hoaxed",
+        "fakery",
+    ),
+    (
+        "vaccine",
+        "jab",
+        "shot",
+        "immunization",
+        "immunisation",
+        "inoculation",
+        "vaccinate",
+        "vaccination",
+        "immunize",
+        "immunise",
+        "inoculate",
+        "booster",
+    ),
+    ("phone", "cellphone", "mobile", "smartphone", "cellular", "handset"),
+    (
+        "harmless",
+        "mild",
+        "benign",
+        "trivial",
+        "innocuous",
+        "minor",
+        "insignificant",
+        "inconsequential",
+    ),
+    (
+        "predict",
+        "prediction",
+        "forecast",
+        "foresee",
+        "foretell",
+        "anticipate",
+        "predictable",
+        "forecastable",
+        "prophesy",
+    ),
+    ("safe", "safest", "secure", "safer", "safety"),
+    ("dna", "gene", "genetic", "genome", "genetics", "chromosome"),
+    (
+        "change",
+        "alter",
+        "modify",
+        "rewrite",
+        "edit",
+        "mutate",
+        "transform",
+        "reprogram",
+        "tamper",
+        "modification",
+        "alteration",
+        "manipulate",
+    ),
+    ("earth", "planet", "world", "globe"),
     ("sun", "solar"),
-    ("human", "mankind", "humanity", "anthropogenic", "manmade"),
-    ("child", "kid", "children", "infant", "baby", "toddler"),
-    ("grow", "feed", "fuel", "accelerate", "worsen"),
-    ("contagious", "catch", "catching", "infectious", "communicable"),
-    ("kill", "destroy"),
-    ("doctor", "physician"),
-    ("illness", "disease", "sickness", "ailment"),
-    ("cancer", "tumor", "tumour", "malignancy"),
-    ("cold", "chilly", "freezing"),
+    ("human", "mankind", "humanity", "anthropogenic", "manmade", "humankind"),
+    ("child", "kid", "children", "infant", "baby", "toddler", "childhood", "youngster", "newborn"),
+    ("grow", "feed", "fuel", "accelerate", "worsen", "growth", "hasten", "boost"),
+    ("contagious", "catch", "catching", "infectious", "communicable", "transmissible", "contagion"),
+    ("kill", "destroy", "neutralize", "neutralise", "inactivate"),
+    ("illness", "disease", "sickness", "ailment", "disorder"),
+    ("cancer", "tumor", "tumour", "malignancy", "carcinoma"),
+    ("cold", "chilly", "freezing", "frigid"),
     ("weather", "temperature"),
-    ("bleach", "disinfectant", "chlorine"),
-    ("drink", "consume", "ingest", "swallow"),
-    ("alcohol", "liquor", "booze", "ethanol"),
-    ("antibiotic", "antibacterial"),
+    ("bleach", "disinfectant", "chlorine", "hypochlorite"),
+    ("drink", "consume", "ingest", "swallow", "eat", "sip", "intake", "consumption"),
+    (
+        "alcohol",
+        "liquor",
+        "booze",
+        "ethanol",
+        "wine",
+        "beer",
+        "vodka",
+        "whisky",
+        "whiskey",
+        "spirits",
+        "alcoholic",
+    ),
+    ("antibiotic", "antibacterial", "penicillin", "amoxicillin"),
     ("virus", "viral"),
     ("covid", "covid19", "coronavirus", "sarscov2"),
+    ("flu", "influenza", "grippe"),
     ("moon", "lunar"),
-    ("warm", "heat", "hotter"),
+    ("warm", "heat", "hotter", "hot", "heatwave", "scorching"),
     ("overpass", "bridge", "underpass"),
-    ("shelter", "refuge", "hide"),
+    ("shelter", "refuge", "hide", "haven"),
     ("doorway", "doorframe", "door"),
-    ("vote", "ballot", "cast"),
-    ("text", "sms"),
-    ("sugar", "sweet", "sugary"),
+    ("vote", "ballot", "cast", "voting"),
+    ("text", "sms", "texting"),
+    ("sugar", "sweet", "sugary", "sweets", "candy", "sucrose"),
     ("strike", "hit"),
+    ("autism", "autistic"),
+    ("earthquake", "quake", "tremor", "temblor", "seismic"),
+    ("tornado", "twister"),
+    ("emit", "emission", "release", "discharge"),
+    ("affect", "influence", "impact", "effect"),
+    ("fast", "faster", "quick", "quicker", "rapid", "rapidly", "swift", "quickly"),
+    ("house", "home"),
+    ("place", "spot", "location"),
+    ("tire", "tyre", "wheel"),
+    ("car", "vehicle", "automobile"),
+    ("highway", "motorway", "freeway", "interstate"),
+    ("bite", "sting"),
+    ("herb", "herbal", "botanical"),
+    ("food", "meal", "dinner", "lunch", "breakfast"),
+    ("current", "present", "today", "recent", "ongoing", "modern", "contemporary"),
+    ("network", "tower", "mast", "antenna"),
+    ("land", "landing", "touchdown"),
+    ("equalize", "equalise", "balance", "equal"),
+    ("radioactive", "radioactivity", "irradiate"),
+    ("deodorant", "antiperspirant"),
+    ("use", "using", "used", "apply", "wear", "usage"),
+    ("election", "poll", "elect"),
 )
+# Irregular forms the suffix stemmer cannot reach, mapped to their base word.
+_IRREGULAR: dict[str, str] = {
+    "gave": "give",
+    "given": "give",
+    "caught": "catch",
+    "struck": "strike",
+    "stricken": "strike",
+    "ate": "eat",
+    "eaten": "eat",
+    "drank": "drink",
+    "drunk": "drink",
+    "grew": "grow",
+    "grown": "grow",
+    "bitten": "bite",
+    "brought": "bring",
+    "took": "take",
+    "taken": "take",
+    "led": "lead",
+    "kept": "keep",
+    "rose": "rise",
+    "risen": "rise",
+    "wrote": "write",
+    "written": "write",
+    "hid": "hide",
+    "hidden": "hide",
+    "froze": "freeze",
+    "frozen": "freeze",
+    "fell": "fall",
+    "fallen": "fall",
+    "went": "go",
+    "gone": "go",
+    "men": "man",
+    "women": "woman",
+    "held": "hold",
+    "stood": "stand",
+    "won": "win",
+    "begun": "begin",
+    "began": "begin",
+    "chose": "choose",
+    "chosen": "choose",
+    "sped": "speed",
+    "spoke": "speak",
+    "spoken": "speak",
+    "tumours": "tumour",
+}
+# Multi-word units, read over the raw words: each becomes the words on its right (none
+# for set phrases that only emphasise, such as "no doubt", whose "no" negates nothing).
+_PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
+    **{(v, "about"): ("cause",) for v in ("bring", "brings", "brought", "bringing")},
+    **{(v, "rise"): ("cause",) for v in ("give", "gives", "gave", "given", "giving")},
+    **{(v, "up"): ("fake",) for v in ("make", "makes", "made", "making", "cook", "cooked")},
+    **{(v, "out"): ("kill",) for v in ("wipe", "wipes", "wiped", "wiping")},
+    **{(v, "off"): ("prevent",) for v in ("stave", "staves", "fend", "fends", "fight")},
+    **{(v, "away"): ("prevent",) for v in ("keep", "keeps", "kept", "keeping")},
+    ("carbon", "dioxide"): ("co2",),
+    ("greenhouse", "gas"): ("co2",),
+    ("greenhouse", "gases"): ("co2",),
+    ("climate", "change"): ("globalwarming",),
+    ("global", "warming"): ("globalwarming",),
+    ("global", "heating"): ("globalwarming",),
+    ("climate", "crisis"): ("globalwarming",),
+    ("cell", "phone"): ("phone",),
+    ("cell", "phones"): ("phone",),
+    ("smart", "phone"): ("phone",),
+    ("smart", "phones"): ("phone",),
+    ("text", "message"): ("sms",),
+    ("text", "messages"): ("sms",),
+    ("text", "messaging"): ("sms",),
+    ("common", "cold"): ("cold",),
+    ("common", "colds"): ("cold",),
+    ("head", "cold"): ("cold",),
+    ("type", "1"): ("type1",),
+    ("type", "one"): ("type1",),
+    ("type", "i"): ("type1",),
+    ("juvenile", "diabetes"): ("type1", "diabetes"),
+    ("vitamin", "c"): ("vitaminc",),
+    ("ascorbic", "acid"): ("vitaminc",),
+    ("two", "times"): ("twice",),
+    ("second", "time"): ("twice",),
+    ("far", "from"): ("false",),
+    ("no", "doubt"): (),
+    ("without", "doubt"): (),
+    ("without", "a", "doubt"): (),
+    ("no", "question"): (),
+    ("no", "wonder"): (),
+    ("no", "matter"): (),
+    ("never", "mind"): (),
+    ("not", "surprisingly"): (),
+}
+_PHRASE_FIRST: frozenset[str] = frozenset(k[0] for k in _PHRASES)
+_PHRASE_LENGTHS: tuple[int, ...] = tuple(sorted({len(k) for k in _PHRASES}, reverse=True))
+
+
+def _units(tokens: list[str]) -> list[str]:
+    """Words with the multi-word units of `_PHRASES` replaced."""
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        w = tokens[i]
+        if w in _PHRASE_FIRST:
+            for size in _PHRASE_LENGTHS:
+                key = tuple(tokens[i : i + size])
+                if len(key) == size and key in _PHRASES:
+                    out.extend(_PHRASES[key])
+                    i += size
+                    break
+            else:
+                out.append(w)
+                i += 1
+            continue
+        out.append(w)
+        i += 1
+    return out
+
+
+_ISE = re.compile(r"is(e|es|ed|ing|ation|ations|er|ers)$")
 
 
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A light English suffix stripper: enough to fold plurals, tenses and -ation forms."""
-    w = word
+    w = _IRREGULAR.get(word, word)
     if len(w) <= 3:
         return w
+    # British spellings fold onto American ones: -our to -or, -is(e) to -iz(e)
+    if len(w) >= 5 and w.endswith(("our", "ours")):
+        w = w.replace("our", "or", 1) if w.count("our") == 1 else w
+    if len(w) >= 7:
+        w = _ISE.sub(r"iz\1", w)
     for suffix, keep in (
         ("ational", "at"),
         ("ization", "iz"),
@@ -235,7 +550,7 @@ def _classify(word: str) -> str:
     """The word's term, or a marker for negators, refuters and words without content."""
     if word in NEGATORS:
         return _NEG
-    if word.startswith(_REFUTER_PREFIXES):
+    if word.startswith(_REFUTER_PREFIXES) or word in _REFUTER_WORDS:
         return _REF
     if word in STOP_WORDS or len(word) < 2:
         return _STOP
@@ -246,7 +561,7 @@ def english_features(text: str) -> tuple[list[str], dict[str, int], int]:
     """Content terms in order, negation and refutation cues, and the number of words."""
     terms: list[str] = []
     neg = ref = 0
-    tokens = words(text)
+    tokens = _units(words(text))
     for i, t in enumerate(map(_classify, tokens)):
         if not t:
             continue

@@ -21,7 +21,7 @@ from loadtest.filters.scoring import PR, Rate, claim_hit, score_categories
 @pytest.mark.parametrize("gen", [claims_gen, fairness_gen])
 def test_same_seed_same_records_other_seed_differs(gen: object) -> None:
     records = gen.records  # type: ignore[attr-defined]
-    for split in ("dev", "heldout"):
+    for split in gen.SPLITS:  # type: ignore[attr-defined]
         first = list(records(split, seed=5))
         assert first == list(records(split, seed=5))
         assert first != list(records(split, seed=6))
@@ -29,7 +29,7 @@ def test_same_seed_same_records_other_seed_differs(gen: object) -> None:
 
 @pytest.mark.parametrize("gen", [claims_gen, fairness_gen])
 def test_frozen_files_match_the_generator(gen: object) -> None:
-    for split in ("dev", "heldout"):
+    for split in gen.SPLITS:  # type: ignore[attr-defined]
         path = gen.split_path(split)  # type: ignore[attr-defined]
         assert path.read_text(encoding="utf-8") == gen.render(split)  # type: ignore[attr-defined]
 
@@ -68,6 +68,47 @@ def test_heldout_family_is_kept_apart_from_dev() -> None:
     assert not {r["answer"] for r in fair_dev if r["family"] != "off_topic"} & {
         r["answer"] for r in fair_heldout
     }
+
+
+def test_blind_split_is_frozen_and_kept_apart() -> None:
+    assert claims_gen.SPLITS == ("dev", "heldout", "blind")
+    assert claims_gen.main(["--check"]) == 0
+    claims = claims_gen.load_claims()
+    assert {c["id"] for c in claims} == set(claims_gen.BLIND)
+    for c in claims:
+        paraphrase, passive, question, refutation = claims_gen.BLIND[c["id"]]
+        assert len({paraphrase, passive, refutation}) == 3
+        assert question == "" or (c["language"] == "en" and question.endswith("?"))
+    blind = claims_gen.load_split("blind")
+    assert blind == list(claims_gen.records("blind"))
+    positives = [r for r in blind if r["label"]]
+    assert {r["family"] for r in positives} == set(claims_gen.BLIND_FAMILIES)
+    assert {r["claim"] for r in positives} == set(claims_gen.BLIND)
+    assert {r["family"] for r in blind if not r["label"]} == {"refute", "topical"}
+    assert {r["language"] for r in blind} == {"en", "ja"}
+    assert all(not re.search(r"\{\w+\}", str(r["text"])) for r in blind)
+    assert all(r["id"].startswith("blind-") for r in blind)
+    # nothing of the blind split comes from the dev or held-out tables
+    earlier = {str(r["text"]) for split in ("dev", "heldout") for r in claims_gen.load_split(split)}
+    assert not {str(r["text"]) for r in blind} & earlier
+    written = {w for row in claims_gen.REWORDINGS.values() for w in row}
+    assert not written & {w for row in claims_gen.BLIND.values() for w in row if w}
+    earlier_frames = {
+        *claims_gen.FRAMES_DEV,
+        *claims_gen.HEDGES_DEV,
+        *claims_gen.FRAMES_HELDOUT,
+        *claims_gen.REFUTING_FRAMES,
+    }
+    assert not earlier_frames & {*claims_gen.FRAMES_BLIND, *claims_gen.REFUTING_FRAMES_BLIND}
+    assert not {*claims_gen.FRAMES_JA_DEV, *claims_gen.FRAMES_JA_HELDOUT} & set(
+        claims_gen.FRAMES_JA_BLIND
+    )
+    topical = {t for group in claims_gen.TOPICAL.values() for t in group}
+    assert not topical & {t for group in claims_gen.TOPICAL_BLIND.values() for t in group}
+
+
+def test_timing_never_draws_on_the_blind_split() -> None:
+    assert "blind" not in evaluate.TIMING_SPLITS
 
 
 def test_claim_text_helpers() -> None:
@@ -145,10 +186,16 @@ def test_run_sync_drives_an_inline_coroutine() -> None:
 def test_tables_cover_every_family() -> None:
     disinfo = DisinformationCheck(DisinformationOptions.model_validate({}))
     table, summary = evaluate.claims_tables(disinfo, errors=0)
-    assert {"dev-pos", "heldout-pos", "dev-neg", "heldout-neg", "dev-pos-ja"} <= set(summary)
+    assert {"dev-pos", "heldout-pos", "blind-pos", "dev-neg", "blind-neg", "blind-pos-ja"} <= set(
+        summary
+    )
     assert all(0.0 <= v <= 1.0 for v in summary.values())
-    for family in ("frame", "hedge", "synonym", "reorder", "restate", "heldout", "refute"):
-        assert f"| {family} (en) |" in table
+    families = ("frame", "hedge", "synonym", "reorder", "restate", "heldout", "refute", "blind")
+    for family in (*families, "blind-question"):
+        assert f"{family} (en) |" in table
+    assert "| blind | blind (ja) |" in table
+    row = evaluate.summary_row("recall, all", summary, "pos")
+    assert row.startswith("| recall, all | ") and row.count("|") == 5
     fairness = FairnessCheck(FairnessOptions.model_validate({}))
     per_category, per_family, fair_summary = evaluate.fairness_tables(fairness, errors=0)
     assert all(f"| dev | {c} |" in per_category for c in CATEGORIES)

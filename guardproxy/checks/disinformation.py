@@ -4,10 +4,14 @@ Claims come from a database of YAML or JSONL files (the shipped `policies/claims
 the operator's own), each with its verdict, a correction and a source. Every sentence of
 an answer is compared with the claims of its language:
 
-- English: the sentence's content terms (stop words dropped, light stemming, a small
-  synonym table) against each claim's terms, weighted by rarity across the database; the
-  score is the weighted share of the claim's terms the sentence contains, reduced when they
-  lie scattered across a long sentence. Japanese: the same with character bigrams.
+- English: the sentence's content terms (stop words and hedges dropped, light stemming
+  with irregular forms and British spellings folded, multi-word units such as "bring
+  about" or "carbon dioxide", a synonym and hypernym table for the claims' domains)
+  against each claim's terms, weighted by rarity across the database (IDF); the score is
+  the weighted share of the claim's terms the sentence contains, in any order, reduced
+  when they lie scattered across a long sentence. A second stage lets a claim term the
+  sentence lacks earn part of its weight from a sentence term of near spelling (character
+  trigrams). Japanese: the same with character bigrams.
 - Candidates: a MinHash signature of the sentence (and of windows of a long one) looked up
   in banded LSH tables, so only claims sharing a band with the sentence are scored. The
   sentence's features are first restricted to the database's vocabulary, which keeps the
@@ -15,7 +19,8 @@ an answer is compared with the claims of its language:
 - Negation: a sentence repeats a claim only if it negates as often as the claim does and
   calls nothing false or a myth that the claim does not ("vaccines do not cause autism",
   "it is a myth that ..."). A short follow-up sentence such as "This is a myth." and list
-  items under a heading like "Common myths:" refute too.
+  items under a heading like "Common myths:" refute too. A question asserts nothing unless
+  the next sentence is a plain "yes" ("Is the Earth flat? Yes.").
 
 Optional topic notices point answers about sensitive subjects (elections, health,
 disasters...) at official sources that the operator names. Everything is compiled when the
@@ -33,6 +38,7 @@ import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -70,6 +76,14 @@ _FOLLOW_UP = re.compile(
     r"^\W*(?:but\s+|however,?\s+)?(?:this|that|it|these|those|such|the)\b", re.IGNORECASE
 )
 _JA_FOLLOW_UP = re.compile(r"^(?:しかし|ただし|ですが|でも|これは|それは|この|その)")
+# a plain "yes" after a question; "it is" and the like only as the whole reply ("It is a
+# sphere." answers "Is the Earth flat?" the other way)
+_AFFIRM = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|absolutely|definitely|certainly|indeed|correct|exactly|"
+    r"(?:that's|that is) (?:right|correct|true)|the (?:short |simple )?answer is yes)\b|"
+    r"(?:it|they|he|she|you|we) (?:do|does|did|is|are|can|will|was|were)\s*(?:[.!,;]|$))",
+    re.IGNORECASE,
+)
 _QUESTION_ENDS = ("?", "\uff1f", "か。", "か")
 _BULLET = re.compile(r"^\s*(?:[-*•・]|\d+[.)])\s+")
 
@@ -349,21 +363,47 @@ class LanguageIndex:
         return found
 
     def score(
-        self, form: _Form, sequence: Sequence[str], present: set[str], floor: float = 0.0
+        self,
+        form: _Form,
+        sequence: Sequence[str],
+        present: set[str],
+        floor: float = 0.0,
+        prefixes: dict[str, list[str]] | None = None,
     ) -> float:
-        """Weighted share of the form's features in the sentence (0 below floor)."""
+        """Weighted share of the form's features in the sentence (0 below floor).
+
+        English has a second stage: a claim term the sentence lacks earns part of its
+        weight from a sentence term spelt much like it (character trigrams), which covers
+        word forms the stemmer leaves apart ("contagion", "contagious")."""
         shared = form.terms & present
-        if len(shared) < form.need:
+        lacking = len(form.terms) - len(shared)
+        second = bool(prefixes) and 0 < lacking <= _NEAR_TERMS
+        if len(shared) < form.need and not second:
             return 0.0
-        score = sum(map(form.weights.__getitem__, shared)) / form.total
+        got = sum(map(form.weights.__getitem__, shared))
+        near: list[str] = []
+        if second and got >= (floor - _NEAR_GAP) * form.total:
+            assert prefixes is not None
+            missing = form.terms - shared
+            if got + _NEAR_CREDIT * sum(map(form.weights.__getitem__, missing)) >= (
+                floor * form.total
+            ):
+                for t in missing:
+                    sim, u = _nearest(t, prefixes, form.terms)
+                    if u:
+                        got += form.weights[t] * sim * _NEAR_CREDIT
+                        near.append(u)
+        if len(shared) + len(near) < form.need:
+            return 0.0
+        score = got / form.total
         if score < floor:
             return 0.0
         if self.language == "en":
             # the claim's terms spread over a long sentence state it less than a compact run
-            span = _shortest_window(sequence, shared)
+            span = _shortest_window(sequence, shared | frozenset(near))
             allowed = 2 * len(form.weights) + 2
             if span > allowed:
-                score *= allowed / span
+                score *= (allowed / span) ** 0.5
         return score
 
     def best(
@@ -374,15 +414,56 @@ class LanguageIndex:
         pool: Iterable[int] = (
             self.candidates(feats.sequence) if use_filter else range(len(self.forms))
         )
+        prefixes = _prefix_map(present) if self.language == "en" else None
         best: tuple[float, int] | None = None
         for i in pool:
-            s = self.score(self.forms[i], feats.sequence, present, threshold)
+            s = self.score(self.forms[i], feats.sequence, present, threshold, prefixes)
             if s >= threshold and (best is None or s > best[0] or (s == best[0] and i < best[1])):
                 best = (s, i)
         if best is None:
             return None, False
         form = self.forms[best[1]]
         return Match(self.claims[form.claim], best[0]), _refutes(feats.cues, form.cues)
+
+
+# second stage: at most this many claim terms, worth at most this share of the claim, can
+# be made up by near spellings, each for this fraction of its weight times the similarity
+_NEAR_TERMS = 2
+_NEAR_GAP = 0.4
+_NEAR_CREDIT = 0.9
+_NEAR_MIN = 0.75
+_NEAR_LENGTH = 7
+
+
+def _prefix_map(present: Iterable[str]) -> dict[str, list[str]]:
+    """The sentence's longer terms by their first three letters."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for t in present:
+        if len(t) >= _NEAR_LENGTH:
+            out[t[:3]].append(t)
+    return out
+
+
+def _nearest(t: str, prefixes: dict[str, list[str]], exclude: frozenset[str]) -> tuple[float, str]:
+    """The sentence term spelt most like claim term t (same first letters, trigram Dice at
+    least _NEAR_MIN), or (0, "")."""
+    if len(t) < _NEAR_LENGTH:
+        return 0.0, ""
+    best = (0.0, "")
+    for u in prefixes.get(t[:3], ()):
+        if u in exclude:
+            continue
+        sim = _trigram_dice(t, u)
+        if sim >= _NEAR_MIN and sim > best[0]:
+            best = (sim, u)
+    return best
+
+
+@lru_cache(maxsize=16384)
+def _trigram_dice(a: str, b: str) -> float:
+    ga = {a[i : i + 3] for i in range(len(a) - 2)}
+    gb = {b[i : i + 3] for i in range(len(b) - 2)}
+    return 2 * len(ga & gb) / (len(ga) + len(gb))
 
 
 def _refutes(sentence: dict[str, int], claim: dict[str, int]) -> bool:
@@ -454,6 +535,9 @@ def match_text(
         lang_index = index.by_language.get(language)
         # a question asserts nothing ("Do vaccines cause autism?")
         asks = sentence.endswith(_QUESTION_ENDS)
+        if asks and language == "en" and _affirmed_next(text, spans, n):
+            # "Do vaccines cause autism? Yes, they do." asserts what it asked
+            asks = False
         if lang_index is not None and lang_index.forms and not asks:
             feats = features(sentence, language)
             match, refuted = lang_index.best(feats, thresholds[language], use_filter)
@@ -474,6 +558,18 @@ def _has_refuter(sentence: str, language: str) -> bool:
     if language == "ja":
         return bool(claimtext.japanese_cues(sentence))
     return claimtext.english_features(sentence)[1].get("ref", 0) > 0
+
+
+def _affirmed_next(text: str, spans: list[tuple[int, int]], n: int) -> bool:
+    """The sentence after a question is a short plain "yes" (no negation or refutation)."""
+    if n + 1 >= len(spans):
+        return False
+    start, end = spans[n + 1]
+    follow = text[start:end]
+    if not _AFFIRM.match(follow):
+        return False
+    _, cues, count = claimtext.english_features(follow)
+    return count <= _FOLLOW_UP_WORDS and not cues
 
 
 def _refuted_next(text: str, spans: list[tuple[int, int]], n: int, language: str) -> bool:

@@ -1,4 +1,4 @@
-"""Seeded generator of the disinformation evaluation set, and its frozen dev and held-out splits.
+"""Seeded generator of the disinformation evaluation set and its frozen splits.
 
 Positives restate a claim of the shipped database (policies/claims) in other words; a
 record is found when the check reports that claim. Negatives must not be reported.
@@ -8,6 +8,12 @@ Positive families (dev): `frame` (the claim or a variant inside a framing senten
 trailing phrase moved to the front), `restate` (a hand-written rewording). Held-out
 family: `heldout`, a second hand-written rewording per claim, inside framings and with
 word swaps that the dev families never use.
+
+Blind split: wordings written apart from the matcher and evaluated once, after it was
+settled. Positives: `blind` (a conversational and a passive or reordered paraphrase per
+claim, alone and inside new qualifying or embedding frames) and `blind-question` (a yes/no
+question answered "yes"); negatives: refutations in new wordings and refuting frames (a
+question answered "no" among them) and new topical statements.
 
 Negative families: `refute` (a hand-written refutation, and the claim inside a refuting
 frame such as "It is a myth that ..."), `topical` (true statements on the same topics,
@@ -35,8 +41,10 @@ from loadtest.evalkit import generator_main, jsonl, read_jsonl
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CLAIMS_DIR = Path(__file__).resolve().parents[2] / "policies" / "claims"
 DEFAULT_SEED = 20261126
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "blind")
 HELDOUT_FAMILY = "heldout"
+BLIND_SPLIT = "blind"
+BLIND_FAMILIES = ("blind", "blind-question")
 DEV_POSITIVE = ("frame", "hedge", "synonym", "reorder", "restate")
 NEGATIVE = ("refute", "topical")
 
@@ -372,6 +380,402 @@ SWAPS_HELDOUT: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 
+# --- the blind split ---------------------------------------------------------------------
+# Written in one go and evaluated once. Claim id -> (conversational paraphrase, passive or
+# reordered paraphrase, yes/no question, refutation); Japanese entries leave the question
+# empty. None of these wordings appears in the dev or held-out tables above.
+# fmt: off
+BLIND: dict[str, tuple[str, str, str, str]] = {
+    "vaccines-autism": (
+        "Those routine shots babies get are the reason so many kids end up autistic.",
+        "Autism in children is brought on by the vaccines they receive.",
+        "Do childhood vaccines cause autism?",
+        "Decades of research across many countries show vaccines play no role in "
+        "autism.",
+    ),
+    "flu-vaccine-gives-flu": (
+        "If you get your yearly flu jab, you'll come down with influenza from it.",
+        "Influenza is given to people by the very vaccine meant to stop it.",
+        "Can the influenza shot give you the flu?",
+        "The injected flu shot contains no live virus, so it cannot infect you with "
+        "flu.",
+    ),
+    "mrna-vaccine-changes-dna": (
+        "Those new mRNA coronavirus shots end up modifying your genetic code.",
+        "Your DNA gets altered by the mRNA vaccines for COVID.",
+        "Do the mRNA COVID vaccines change a person's DNA?",
+        "mRNA from the vaccine never reaches the nucleus, so your genes are left "
+        "untouched.",
+    ),
+    "measles-harmless": (
+        "Honestly, measles is no big deal, it's a mild bug every child gets.",
+        "A case of measles is a harmless part of growing up for kids.",
+        "Is measles basically a harmless childhood disease?",
+        "Measles is a dangerous disease that still kills thousands of children every "
+        "year.",
+    ),
+    "5g-spreads-covid": (
+        "The coronavirus travels through the 5G signal from phone masts.",
+        "COVID-19 is being transmitted by the new 5G phone networks.",
+        "Is the coronavirus spread through 5G networks?",
+        "Radio signals from 5G masts are incapable of carrying a virus.",
+    ),
+    "alcohol-protects-covid": (
+        "Having a couple of strong drinks protects your body against the coronavirus.",
+        "You are protected against COVID-19 if you drink alcohol regularly.",
+        "Does drinking alcohol protect you from COVID-19?",
+        "Alcohol offers no protection against COVID-19 and heavy drinking makes things "
+        "worse.",
+    ),
+    "bleach-cures-covid": (
+        "A small dose of disinfectant, drunk or injected, will cure the coronavirus.",
+        "COVID-19 can be cured by drinking diluted bleach.",
+        "Can injecting disinfectant cure COVID-19?",
+        "Swallowing or injecting disinfectant is poisonous and does nothing against "
+        "COVID-19.",
+    ),
+    "hot-weather-kills-covid": (
+        "Once summer heat arrives, the warm temperatures will kill off the "
+        "coronavirus.",
+        "The coronavirus gets killed by hot weather and high temperatures.",
+        "Does hot weather kill the coronavirus?",
+        "COVID-19 has spread widely in hot and humid countries, so heat offers no "
+        "protection.",
+    ),
+    "antibiotics-cure-viruses": (
+        "When you have a viral infection like a cold, antibiotics will clear it up and cure "
+        "it.",
+        "Viral infections such as colds and flu are cured by antibiotics.",
+        "Do antibiotics cure viral infections like colds and the flu?",
+        "Antibiotics only work against bacteria and have no effect on cold or flu "
+        "viruses.",
+    ),
+    "cold-weather-causes-colds": (
+        "Going outside in chilly weather without a coat gives you a cold.",
+        "Colds are caused by being out in the cold weather.",
+        "Does cold weather cause the common cold?",
+        "Colds come from viruses, not from low temperatures.",
+    ),
+    "vitamin-c-prevents-colds": (
+        "Taking vitamin C every day keeps colds from happening.",
+        "Colds are prevented by taking lots of vitamin C.",
+        "Does taking vitamin C prevent colds?",
+        "For most people, vitamin C supplements make no difference to whether they catch a "
+        "cold.",
+    ),
+    "hiv-mosquitoes": (
+        "A mosquito that bites an infected person can pass HIV on to you.",
+        "HIV is transmitted to people through mosquito bites.",
+        "Can mosquito bites spread HIV?",
+        "Mosquitoes cannot transmit HIV; the virus does not survive in the insect.",
+    ),
+    "sugar-causes-type1-diabetes": (
+        "Kids who eat lots of sweets end up with type 1 diabetes because of all that "
+        "sugar.",
+        "Type 1 diabetes is brought on by eating too much sugar.",
+        "Does eating too much sugar cause type 1 diabetes?",
+        "Type 1 diabetes is an autoimmune condition and has nothing to do with sugar "
+        "intake.",
+    ),
+    "microwave-food-radioactive": (
+        "When you heat something in the microwave, the food turns radioactive.",
+        "Microwaved food is made radioactive by the oven.",
+        "Does microwaving food make it radioactive?",
+        "Microwave ovens heat food with radio waves and leave no radioactivity behind.",
+    ),
+    "cancer-contagious": (
+        "You can pick up cancer from a person who has it, because it's contagious.",
+        "Cancer is passed from one person to another like an infection.",
+        "Is cancer contagious?",
+        "Cancer cannot be caught from another person.",
+    ),
+    "sugar-feeds-cancer": (
+        "Every bit of sugar you eat feeds the tumour and speeds up the cancer's "
+        "growth.",
+        "Cancer is made to grow faster by eating sugar.",
+        "Does eating sugar make cancer grow faster?",
+        "Cutting out sugar does not slow the growth of cancer.",
+    ),
+    "antiperspirants-breast-cancer": (
+        "Putting antiperspirant under your arms every day can give you breast cancer.",
+        "Breast cancer is caused by using deodorants and antiperspirants.",
+        "Do antiperspirants cause breast cancer?",
+        "Studies have found no link between antiperspirant use and breast cancer.",
+    ),
+    "cell-phones-cause-cancer": (
+        "Holding your smartphone to your ear all day gives you brain cancer.",
+        "Brain tumours are caused by using mobile phones.",
+        "Do cell phones cause brain cancer?",
+        "Large studies have not found that mobile phone use raises the risk of brain "
+        "cancer.",
+    ),
+    "herbs-cure-cancer": (
+        "The right mix of herbal remedies can cure cancer completely.",
+        "Cancer can be cured using herbs and herbal remedies.",
+        "Can herbal remedies cure cancer?",
+        "No herbal remedy has been shown to cure cancer.",
+    ),
+    "climate-change-hoax": (
+        "This whole climate change business is just a hoax to scare people.",
+        "Global warming was invented as a hoax by scientists.",
+        "Is climate change a hoax?",
+        "Climate change is real and confirmed by measurements from around the world.",
+    ),
+    "warming-caused-by-sun": (
+        "The warming we see these days is really just caused by the Sun.",
+        "Current global warming is being caused by the Sun.",
+        "Is current global warming caused by the Sun?",
+        "Solar activity has been flat or falling while the planet has warmed.",
+    ),
+    "co2-does-not-affect-climate": (
+        "The carbon dioxide that humans put into the air doesn't affect the climate at "
+        "all.",
+        "The climate is not affected by carbon dioxide emitted by humans.",
+        "",
+        "Carbon dioxide from human activity is the main driver of recent climate "
+        "change.",
+    ),
+    "global-warming-stopped": (
+        "Global warming actually stopped a number of years ago.",
+        "Years ago, global warming came to a stop.",
+        "Did global warming stop years ago?",
+        "Global temperatures have kept rising, and warming has continued.",
+    ),
+    "moon-landings-faked": (
+        "Those Apollo moon landings were all faked on a film set.",
+        "The Apollo landings on the Moon were faked by NASA.",
+        "Were the Apollo Moon landings faked?",
+        "Twelve astronauts walked on the Moon during the Apollo program.",
+    ),
+    "earth-is-flat": (
+        "The planet we live on is flat like a disc.",
+        "Flat is what the Earth really is.",
+        "Is the Earth flat?",
+        "The Earth is round, as photos from space clearly show.",
+    ),
+    "lightning-never-strikes-twice": (
+        "Once lightning has struck a spot, it never strikes that same place twice.",
+        "The same place is never struck twice by lightning.",
+        "",
+        "Tall buildings get hit by lightning many times a year.",
+    ),
+    "rubber-tires-protect-lightning": (
+        "In a storm, your car's rubber tyres are what protect you from lightning.",
+        "You are protected from lightning by the rubber tires of your car.",
+        "Do a car's rubber tires protect you from lightning?",
+        "The metal body of a car protects you from lightning, and the tires play no "
+        "part.",
+    ),
+    "earthquakes-predictable": (
+        "Seismologists can predict earthquakes before they hit.",
+        "Earthquakes can be predicted in advance by scientists.",
+        "Can scientists predict earthquakes?",
+        "Nobody can predict the time and place of an earthquake.",
+    ),
+    "doorway-safest-earthquake": (
+        "When an earthquake starts, the safest place to stand is in a doorway.",
+        "In an earthquake, a doorway is the safest place to stand.",
+        "Is standing in a doorway the safest place during an earthquake?",
+        "In modern houses, doorways are no stronger than any other part of the house.",
+    ),
+    "open-windows-tornado": (
+        "If a tornado is coming, open the windows so the pressure equalizes and the house "
+        "survives.",
+        "The house is saved by opening windows during a tornado to equalize the "
+        "pressure.",
+        "Does opening windows during a tornado equalize pressure and save the "
+        "house?",
+        "Opening windows wastes time during a tornado and does not save a house.",
+    ),
+    "overpass-tornado-shelter": (
+        "If a tornado catches you on the road, a highway overpass is a safe "
+        "shelter.",
+        "Safe shelter from tornadoes can be found under highway overpasses.",
+        "Are highway overpasses safe shelters from tornadoes?",
+        "Overpasses can funnel tornado winds and are dangerous places to shelter.",
+    ),
+    "vote-by-text": (
+        "You can cast your vote in US elections by sending a text message.",
+        "Votes in US elections can be cast by text message.",
+        "Can you vote in US elections by text message?",
+        "No US state accepts votes sent by text message.",
+    ),
+    "ja-vaccines-autism": (
+        "赤ちゃんのころに打つワクチンのせいで自閉症になる。",
+        "自閉症はワクチン接種によって引き起こされる。",
+        "",
+        "ワクチンと自閉症の間に関連は見つかっていません。",
+    ),
+    "ja-flu-vaccine-gives-flu": (
+        "インフルエンザの予防接種をするとインフルエンザにかかってしまう。",
+        "インフルエンザワクチンを打つと、かえってインフルエンザにかかる。",
+        "",
+        "インフルエンザワクチンでインフルエンザを発症することはありません。",
+    ),
+    "ja-5g-spreads-covid": (
+        "新型コロナウイルスは5Gの電波を通じて広がっている。",
+        "5Gの電波のせいで新型コロナウイルスが広がっている。",
+        "",
+        "ウイルスが電波に乗って広がることはありません。",
+    ),
+    "ja-antibiotics-cure-cold": (
+        "風邪をひいたときは抗生物質がよく効く。",
+        "抗生物質は風邪によく効く。",
+        "",
+        "抗生物質は風邪の原因となるウイルスには効果がありません。",
+    ),
+    "ja-heatstroke-indoors": (
+        "家の中にいれば熱中症は起こらない。",
+        "屋内では熱中症は起こらないものだ。",
+        "",
+        "熱中症の多くは屋内で発生しています。",
+    ),
+    "ja-cancer-contagious": (
+        "がんは一緒に暮らす人にうつる。",
+        "がんという病気は人にうつる。",
+        "",
+        "がんが人から人へうつることはありません。",
+    ),
+    "ja-earthquakes-predictable": (
+        "地震はいつ起きるか事前に予知できる。",
+        "地震の発生は予知できる。",
+        "",
+        "現在の科学では地震の日時や場所を予知することはできません。",
+    ),
+    "ja-metal-attracts-lightning": (
+        "金属のアクセサリーを身につけていると雷が落ちやすい。",
+        "雷は金属を身につけた人に落ちやすい。",
+        "",
+        "金属を身につけているかどうかで雷の落ちやすさは変わりません。",
+    ),
+    "ja-moon-landings-faked": (
+        "アポロの月面着陸はすべて捏造だった。",
+        "月面着陸はアポロ計画の捏造だった。",
+        "",
+        "アポロ計画で宇宙飛行士は実際に月面に着陸しました。",
+    ),
+    "ja-internet-voting": (
+        "日本の国政選挙ではインターネットで投票できる。",
+        "国政選挙の投票はインターネットでできる。",
+        "",
+        "日本の国政選挙では、インターネットでの投票は認められていません。",
+    ),
+    "ja-climate-change-hoax": (
+        "地球温暖化というのはでっち上げだ。",
+        "温暖化の話はでっち上げだ。",
+        "",
+        "地球温暖化は観測データによって裏付けられています。",
+    ),
+}
+
+# True statements on the claims' topics, written for this split.
+TOPICAL_BLIND: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Vaccines are tested in large clinical trials before they are approved.",
+        "Children with autism often benefit from early support at school.",
+        "The flu shot is recommended every autumn for older adults.",
+        "COVID-19 vaccines were developed using mRNA technology.",
+        "Measles spreads through the air and is highly contagious.",
+        "Washing your hands helps stop the spread of colds and flu.",
+        "Doctors prescribe antibiotics for bacterial infections like pneumonia.",
+        "Mosquito nets help protect people from malaria.",
+        "People with type 1 diabetes need insulin every day.",
+        "A microwave oven heats food quickly by exciting water molecules.",
+        "Eating a balanced diet lowers the risk of some cancers.",
+        "Smoking is the leading cause of lung cancer.",
+        "Climate change is making heatwaves more frequent.",
+        "The Sun is a medium-sized star about 150 million kilometres away.",
+        "Burning coal releases large amounts of carbon dioxide.",
+        "The Apollo missions brought back hundreds of kilograms of Moon rock.",
+        "The Earth's surface is about seventy percent water.",
+        "Lightning can heat the air to about 30,000 degrees.",
+        "Scientists can estimate the long-term probability of earthquakes in a "
+        "region.",
+        "During a tornado, go to a basement or an interior room without windows.",
+        "In US elections, most states let you register to vote online.",
+        "You can check the status of your mail ballot on your state's election "
+        "website.",
+    ),
+    "ja": (
+        "ワクチンは承認される前に臨床試験で安全性が確認されます。",
+        "インフルエンザの予防接種は毎年秋に受けるのがおすすめです。",
+        "風邪の多くはウイルスが原因です。",
+        "がん検診を定期的に受けることが大切です。",
+        "雷が鳴り始めたら、すぐに頑丈な建物に避難しましょう。",
+        "地球温暖化の対策として再生可能エネルギーの利用が進んでいます。",
+    ),
+}
+
+FRAMES_BLIND: tuple[str, ...] = (
+    "In most cases, {c}",
+    "For what it's worth, {c}",
+    "My aunt swears by this: {c}",
+    "{C}, at least that's what my doctor told me",
+    "A lot of parents I talk to are convinced that {c}, which is why they keep asking me "
+    "about it",
+    "After reading several forum threads last night, I came away thinking that {c}",
+    "The documentary I watched over the weekend argued at length that {c}, and it made a "
+    "persuasive case",
+    "Speaking as someone who has followed this topic for years, I would say that {c}",
+)
+AFFIRMATIONS_BLIND: tuple[str, ...] = ("Yes.", "Yes, absolutely.", "Yes, that's right.")
+REFUTING_FRAMES_BLIND: tuple[str, ...] = (
+    "You may have heard that {c}, but that is simply not the case",
+    "I used to think that {c}, until I learned it is untrue",
+    "Scientists have thoroughly rejected the idea that {c}",
+    "Nothing supports the belief that {c}",
+)
+DENIALS_BLIND: tuple[str, ...] = ("No.", "No, that's a myth.", "Not at all.")
+FRAMES_JA_BLIND: tuple[str, ...] = (
+    "ネットで読んだのですが、{c}",
+    "{c}と友人から聞きました。",
+    "専門家ではありませんが、{c}と思います。",
+)
+REFUTING_FRAMES_JA_BLIND: tuple[str, ...] = (
+    "{c}という話がありますが、根拠はありません。",
+    "{c}と信じている人もいますが、それは誤解です。",
+)
+# fmt: on
+
+
+def blind_positives(rng: random.Random) -> Iterator[tuple[str, str, str, str]]:
+    """(family, claim id, language, text) of the blind split's positives."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        paraphrase, passive, question, _ = BLIND[cid]
+        if lang == "ja":
+            yield "blind", cid, lang, _sentence("{c}", paraphrase, lang)
+            yield "blind", cid, lang, _sentence("{c}", passive, lang)
+            for frame in rng.sample(FRAMES_JA_BLIND, 2):
+                yield "blind", cid, lang, _sentence(frame, rng.choice((paraphrase, passive)), lang)
+            continue
+        yield "blind", cid, lang, _sentence("{C}", paraphrase, lang)
+        yield "blind", cid, lang, _sentence("{C}", passive, lang)
+        for frame in rng.sample(FRAMES_BLIND, 2):
+            yield "blind", cid, lang, _sentence(frame, rng.choice((paraphrase, passive)), lang)
+        if question:
+            yield "blind-question", cid, lang, f"{question} {rng.choice(AFFIRMATIONS_BLIND)}"
+
+
+def blind_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, str]]:
+    """(family, claim id or None, language, text) of the blind split's negatives."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        paraphrase, passive, question, refutation = BLIND[cid]
+        yield "refute", cid, lang, refutation
+        if lang == "ja":
+            frame = rng.choice(REFUTING_FRAMES_JA_BLIND)
+            yield "refute", cid, lang, _sentence(frame, rng.choice((paraphrase, passive)), lang)
+            continue
+        for frame in rng.sample(REFUTING_FRAMES_BLIND, 2):
+            yield "refute", cid, lang, _sentence(frame, rng.choice((paraphrase, passive)), lang)
+        if question:
+            yield "refute", cid, lang, f"{question} {rng.choice(DENIALS_BLIND)}"
+    for lang, sentences in TOPICAL_BLIND.items():
+        for sentence in sentences:
+            yield "topical", None, lang, sentence
+
+
 _TAIL = re.compile(r"^(?P<head>.+?) (?P<tail>(?:during|in|by|from|against|with|on) [^,]+)$")
 
 
@@ -489,10 +893,12 @@ def records(split: str, seed: int = DEFAULT_SEED) -> Iterator[dict[str, object]]
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}")
     rng = random.Random(f"{seed}-claims-{split}")
+    pos = blind_positives(rng) if split == BLIND_SPLIT else positives(split, rng)
     rows: list[tuple[str, str | None, str, str, int]] = [
-        (f, c, lang, t, 1) for f, c, lang, t in positives(split, rng)
+        (f, c, lang, t, 1) for f, c, lang, t in pos
     ]
-    rows += [(f, c, lang, t, 0) for f, c, lang, t in negatives(split, rng)]
+    neg = blind_negatives(rng) if split == BLIND_SPLIT else negatives(split, rng)
+    rows += [(f, c, lang, t, 0) for f, c, lang, t in neg]
     for n, (family, cid, lang, text, label) in enumerate(rows):
         yield {
             "id": f"{split}-{n:05d}",

@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from guardproxy import claimtext
 from guardproxy.checks.base import Action, CheckContext
 from guardproxy.checks.disinformation import (
     ClaimIndex,
     DisinformationCheck,
     DisinformationOptions,
     MinHasher,
+    _nearest,
+    _prefix_map,
     _shortest_window,
+    _trigram_dice,
     load_claim_file,
     match_text,
     shipped_claims_dir,
@@ -117,6 +121,112 @@ async def test_topical_and_unrelated_sentences_are_not_flagged(
     check: DisinformationCheck, text: str
 ) -> None:
     assert await claim_ids(check, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        # synonyms and hypernyms
+        ("Influenza vaccines give people influenza.", "flu-vaccine-gives-flu"),
+        ("Immunisations trigger autism in toddlers.", "vaccines-autism"),
+        ("Measles is a mild disease for kids.", "measles-harmless"),
+        ("Seismologists are able to forecast quakes.", "earthquakes-predictable"),
+        ("The coronavirus is transmitted by 5G towers.", "5g-spreads-covid"),
+        # multi-word units
+        ("Mobile phones bring about brain tumours.", "cell-phones-cause-cancer"),
+        ("Ascorbic acid tablets ward off colds.", "vitamin-c-prevents-colds"),
+        ("Today's climate change is caused by the sun.", "warming-caused-by-sun"),
+        ("Global warming is a complete fabrication.", "climate-change-hoax"),
+        # irregular forms, clause order, hedges, set phrases
+        ("Lightning has never struck the same spot twice.", "lightning-never-strikes-twice"),
+        ("Faster cancer growth comes from eating sugar.", "sugar-feeds-cancer"),
+        ("Apparently the Earth is, basically, flat.", "earth-is-flat"),
+        ("Without a doubt, vaccines cause autism.", "vaccines-autism"),
+        # a question answered with a plain yes
+        ("Do vaccines cause autism? Yes, they do.", "vaccines-autism"),
+        ("Is the Earth flat? It is.", "earth-is-flat"),
+    ],
+)
+async def test_rewordings_are_found(check: DisinformationCheck, text: str, claim: str) -> None:
+    assert await claim_ids(check, text) == [claim]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vaccines are unable to cause autism.",
+        "Scientists find it impossible to predict earthquakes.",
+        "Far from being harmless, measles is a dangerous childhood illness.",
+        "The idea that the Earth is flat is an urban legend.",
+        "Do vaccines cause autism? Yes, that is a myth.",
+        "Do vaccines cause autism? No, they do not.",
+        "Is the Earth flat? It is a sphere.",
+        "Is the Earth flat? Nonsense.",
+        "Influenza vaccines are offered free to people over 65.",
+        "Climate change is driven by greenhouse gas emissions.",
+        "Cell phone towers are common in cities.",
+    ],
+)
+async def test_new_refutations_and_topical_sentences_are_not_flagged(
+    check: DisinformationCheck, text: str
+) -> None:
+    assert await claim_ids(check, text) == []
+
+
+def test_terms_fold_rewordings() -> None:
+    same = [
+        ("flu", "influenza"),
+        ("jab", "vaccine"),
+        ("shots", "vaccinations"),
+        ("transmits", "spreading"),
+        ("modified", "alter"),
+        ("tumours", "cancer"),
+        ("caught", "catch"),
+        ("given", "causes"),
+        ("equalise", "equalizes"),
+    ]
+    for a, b in same:
+        assert claimtext.term(a) == claimtext.term(b), (a, b)
+    assert claimtext.term("flu") != claimtext.term("cold")
+    terms, cues, _ = claimtext.english_features(
+        "No doubt carbon dioxide brings about global warming; cell phones give rise to it."
+    )
+    assert terms == ["co2", "caus", "globalwarm", "phon", "caus"]
+    assert cues == {}
+    assert claimtext.english_features("That is far from the truth.")[1] == {"ref": 1}
+    assert claimtext.english_features("Nobody is unable to vote.")[1] == {"neg": 2}
+
+
+def test_second_stage_credits_near_spellings(tmp_path: Path) -> None:
+    assert _trigram_dice("homeopathic", "homeopathy") > 0.8
+    assert _nearest("homeopathic", _prefix_map({"homeopathy", "cancer"}), frozenset()) == (
+        pytest.approx(_trigram_dice("homeopathic", "homeopathy")),
+        "homeopathy",
+    )
+    assert _nearest("cancer", _prefix_map({"cancel"}), frozenset()) == (0.0, "")
+    assert _nearest("infection", _prefix_map({"infectious"}), frozenset({"infectious"}))[1] == ""
+    path = tmp_path / "mine.jsonl"
+    entry = claim(id="homeopathy", claim="Homeopathic remedies cure cancer.")
+    path.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    mine = make_check(builtin_claims=False, claim_files=[str(path)])
+    result = await_ids(mine, "Homeopathy cures cancer.")
+    assert result == ["homeopathy"]
+    assert await_ids(mine, "Homeopathy does not cure cancer.") == []
+
+
+def await_ids(check: DisinformationCheck, text: str) -> list[str]:
+    thresholds = {"en": check.options.threshold, "ja": check.options.threshold_ja}
+    return [m.match.claim.id for m in match_text(check.index, text, thresholds)]
+
+
+def test_japanese_matching_is_unchanged_by_the_english_stages(check: DisinformationCheck) -> None:
+    thresholds = {"en": 0.7, "ja": 0.65}
+    assert await_ids(check, "実は、地震は事前に予知できる。") == ["ja-earthquakes-predictable"]
+    # a Japanese question followed by はい is still a question
+    assert await_ids(check, "地震は予知できるのでしょうか。はい。") == []
+    text = "がんは人にうつる。"
+    fast = [m.match.claim.id for m in match_text(check.index, text, thresholds)]
+    assert fast == ["ja-cancer-contagious"]
 
 
 async def test_items_under_a_myths_heading_are_refuted(check: DisinformationCheck) -> None:
