@@ -52,7 +52,10 @@ def access_entry(
 def write_access(**fields: Any) -> None:
     """Log one access line (a no-op unless the access logger is enabled)."""
     if log.isEnabledFor(logging.INFO):
-        log.info(jsonutil.dumps_str(access_entry(**fields)))
+        # handle() a record made here: Logger.info would also walk the stack for the
+        # caller's file and line, which an access line never shows
+        line = jsonutil.dumps_str(access_entry(**fields))
+        log.handle(log.makeRecord(log.name, logging.INFO, __file__, 0, line, (), None))
 
 
 def configure_access_log(mode: str) -> None:

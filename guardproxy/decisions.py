@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +16,7 @@ from guardproxy.pipeline import Verdict
 
 def new_decision_id() -> str:
     """Time-ordered and unique: 12 hex digits of milliseconds, then 20 random hex digits."""
-    millis = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
-    return f"{millis:012x}{os.urandom(10).hex()}"
+    return f"{time.time_ns() // 1_000_000:012x}{os.urandom(10).hex()}"
 
 
 def _unit(key: str, original: str, verdict: Verdict, hmac_key: bytes) -> dict[str, Any]:
@@ -38,13 +37,19 @@ def _unit(key: str, original: str, verdict: Verdict, hmac_key: bytes) -> dict[st
         if f.start is not None and f.end is not None and 0 <= f.start < f.end <= len(original):
             entry["value_hmac"] = keyed_digest(hmac_key, original[f.start : f.end])
         findings.append(entry)
+    upstream_sha256 = text_sha256(original)
+    delivered = verdict.text
+    normalised = normalise_text(delivered)
     return {
         "key": key,
         "action": verdict.action.label,
         "would_action": verdict.would_action.label,
-        "upstream_sha256": text_sha256(original),
-        "delivered_sha256": text_sha256(verdict.text),
-        "delivered_norm_sha256": text_sha256(normalise_text(verdict.text)),
+        "upstream_sha256": upstream_sha256,
+        # most answers go out as they came: one digest serves for both
+        "delivered_sha256": upstream_sha256 if delivered == original else text_sha256(delivered),
+        "delivered_norm_sha256": (
+            text_sha256(normalised) if normalised != original else upstream_sha256
+        ),
         "findings": findings,
         "annotations": [
             {"check": a.check, "kind": a.kind, "data": a.data} for a in verdict.annotations
@@ -131,4 +136,8 @@ def request_id_from(headers: Mapping[str, str]) -> str:
     given = headers.get("X-Request-Id", "")
     if 0 < len(given) <= 128 and given.replace("-", "").replace("_", "").isalnum():
         return given
-    return uuid.uuid4().hex
+    # the 32 hex digits of a random (version 4) UUID, without building a UUID object
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    return raw.hex()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -27,6 +28,12 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - exercised when the 'fast' extra is absent
+    orjson = None  # type: ignore[assignment]
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -407,10 +414,38 @@ def sign_manifest(manifest: Mapping[str, Any], key: SigningKey) -> str:
     """
     if manifest.get("kid") != key.kid:
         raise ValueError("the manifest's kid is not the signing key's kid")
-    header = {"alg": ALG, "kid": key.kid, "typ": TYP}
-    signing_input = _b64url(canonical_json(header)) + "." + _b64url(canonical_json(manifest))
+    signing_input = f"{_jws_header(key.kid)}.{_b64url(_canonical_claims(manifest))}"
     signature = key.private.sign(signing_input.encode("ascii"))
     return signing_input + "." + _b64url(signature)
+
+
+@functools.lru_cache(maxsize=16)
+def _jws_header(kid: str) -> str:
+    """The encoded protected header: the same for every manifest a key signs."""
+    return _b64url(canonical_json({"alg": ALG, "kid": kid, "typ": TYP}))
+
+
+_SCALARS = (str, int, type(None))  # bool is an int; floats are left to canonical_json
+
+
+def _canonical_claims(manifest: Mapping[str, Any]) -> bytes:
+    """canonical_json(manifest), by orjson for the usual flat manifest of strings and ints.
+
+    For ASCII keys and string, integer and null values orjson's sorted compact output is
+    byte for byte canonical_json's (UTF-8 unescaped, the same escapes); anything else,
+    or a value orjson refuses (an integer beyond 64 bits), takes the general path.
+    """
+    if (
+        orjson is not None
+        and type(manifest) is dict
+        and all(type(k) is str and k.isascii() for k in manifest)
+        and all(isinstance(v, _SCALARS) for v in manifest.values())
+    ):
+        try:
+            return orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            pass
+    return canonical_json(manifest)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from guardproxy.checks.base import Action, CheckContext
 from guardproxy.decisions import DecisionRecord, new_decision_id, request_id_from
 from guardproxy.errors import BadRequest, UpstreamError, UpstreamTimeout
 from guardproxy.manifests import manifest_for
+from guardproxy.metrics import Metrics
 from guardproxy.pipeline import Verdict, evaluate
 from guardproxy.placeholders import Placeholders
 from guardproxy.policy.compiled import Policy
@@ -230,6 +231,40 @@ async def write_audit(rt: Runtime, record: DecisionRecord) -> dict[str, Any] | N
     return stored
 
 
+class RouteMetrics:
+    """The label children one route touches on every request, looked up once.
+
+    ``labels(...)`` hashes and looks up its label values on every call; these children are
+    the same objects it returns, kept for one Metrics instance.
+    """
+
+    def __init__(self, metrics: Metrics, route: str) -> None:
+        self.metrics = metrics
+        self.route = route
+        self.in_flight = metrics.in_flight.labels(route)
+        self.request_seconds = {
+            s: metrics.request_seconds.labels(route, s) for s in ("true", "false")
+        }
+        self.upstream_seconds = {
+            s: metrics.upstream_seconds.labels(route, s) for s in ("true", "false")
+        }
+        self.overhead_seconds = {
+            s: metrics.overhead_seconds.labels(route, s) for s in ("true", "false")
+        }
+        self.upstream_ttfb = metrics.upstream_ttfb_seconds.labels(route)
+        self.delivered_ttfb = metrics.delivered_ttfb_seconds.labels(route)
+        self.holdback_chars = metrics.holdback_chars.labels(route)
+        self._requests: dict[tuple[str, int, str], Any] = {}
+
+    def requests(self, policy: str, status: int, action: str) -> Any:
+        key = (policy, status // 100, action)
+        child = self._requests.get(key)
+        if child is None:
+            child = self.metrics.requests.labels(self.route, policy, f"{key[1]}xx", action)
+            self._requests[key] = child
+        return child
+
+
 @dataclass(slots=True)
 class Exchange:
     """One guarded request on its way through: what every step of it needs to know."""
@@ -254,13 +289,29 @@ class GuardedHandler:
         self.route = route
         self.path = path
         """The canonical path; variants (trailing slash, doubled slashes) arrive here too."""
+        self._metrics: RouteMetrics | None = None
+        self._origins: dict[str, str] = {}
+
+    def route_metrics(self, rt: Runtime) -> RouteMetrics:
+        bound = self._metrics
+        if bound is None or bound.metrics is not rt.metrics:
+            bound = self._metrics = RouteMetrics(rt.metrics, self.route)
+        return bound
+
+    def _origin(self, base: str) -> str:
+        """origin() of the upstream base URL: the path and query never change it."""
+        found = self._origins.get(base)
+        if found is None:
+            found = self._origins[base] = origin(base)
+        return found
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         rt = request.app[RUNTIME]
         started = time.perf_counter()
         rid = request_id(request)
         m = rt.metrics
-        m.in_flight.labels(self.route).inc()
+        rm = self.route_metrics(rt)
+        rm.in_flight.inc()
         status = 500
         action = Action.ALLOW
         policy_name = "none"
@@ -326,10 +377,12 @@ class GuardedHandler:
             upstream_body = jsonutil.dumps(body) if changed else raw
             # the route decides the upstream, whatever headers the client sent
             if self.provider is ANTHROPIC:
-                url = anthropic_url(rt.settings.anthropic_upstream, self.path, request.query_string)
+                base = rt.settings.anthropic_upstream
+                url = anthropic_url(base, self.path, request.query_string)
             else:
-                url = openai_url(rt.settings.upstream, self.path, request.query_string)
-            record.upstream = origin(url)
+                base = rt.settings.upstream
+                url = openai_url(base, self.path, request.query_string)
+            record.upstream = self._origin(base)
             headers = request_headers(request.headers, identity=True)
             ex = Exchange(
                 rt, policy, info, rid, record, guard_headers, started, url, headers, upstream_body
@@ -353,10 +406,10 @@ class GuardedHandler:
         finally:
             if held is not None:
                 rt.release(held)
-            m.in_flight.labels(self.route).dec()
+            rm.in_flight.dec()
             elapsed = time.perf_counter() - started
-            m.requests.labels(self.route, policy_name, f"{status // 100}xx", action.label).inc()
-            m.request_seconds.labels(self.route, stream_label).observe(elapsed)
+            rm.requests(policy_name, status, action.label).inc()
+            rm.request_seconds[stream_label].observe(elapsed)
             write_access(
                 route=self.route,
                 request_id=rid,
@@ -469,19 +522,24 @@ class GuardedHandler:
             )
         texts = self.provider.output_texts(data)
         make_ctx = _ctx_factory("output", rid, info)
-        verdicts = await asyncio.gather(
-            *(
-                evaluate(
-                    policy,
-                    policy.output_checks,
-                    t.text,
-                    replace(make_ctx(False), logprobs=t.logprobs)
-                    if t.logprobs
-                    else make_ctx(False),
+        verdicts: Sequence[Verdict]
+        if policy.output_checks:
+            verdicts = await asyncio.gather(
+                *(
+                    evaluate(
+                        policy,
+                        policy.output_checks,
+                        t.text,
+                        replace(make_ctx(False), logprobs=t.logprobs)
+                        if t.logprobs
+                        else make_ctx(False),
+                    )
+                    for t in texts
                 )
-                for t in texts
             )
-        )
+        else:
+            # what evaluate() gives with no checks: each text delivered as it came
+            verdicts = [Verdict(Action.ALLOW, Action.ALLOW, t.text) for t in texts]
         by_key: dict[str, Verdict] = {}
         placeholders = info.placeholders
         for t, v in zip(texts, verdicts, strict=True):
@@ -507,8 +565,9 @@ class GuardedHandler:
             return error_response(
                 self.provider, 503, AUDIT_UNAVAILABLE, "audit_unavailable", rid, guard_headers
             )
-        rt.metrics.upstream_seconds.labels(self.route, "false").observe(upstream_s)
-        rt.metrics.overhead_seconds.labels(self.route, "false").observe(total - upstream_s)
+        rm = self.route_metrics(rt)
+        rm.upstream_seconds["false"].observe(upstream_s)
+        rm.overhead_seconds["false"].observe(total - upstream_s)
         out_headers = response_headers(up_headers, body_rewritten=True)
         out_headers.update(guard_headers)
         if stored is not None:
@@ -531,7 +590,6 @@ class GuardedHandler:
             ex.guard_headers,
             ex.started,
         )
-        m = rt.metrics
         make_ctx = _ctx_factory("output", rid, info)
 
         def guard_for(_key: str) -> StreamGuard:
@@ -548,7 +606,7 @@ class GuardedHandler:
         try:
             async with rt.upstream.request("POST", url, headers, body, decompress=True) as up:
                 record.upstream_status = up.status
-                m.upstream_ttfb_seconds.labels(self.route).observe(time.perf_counter() - up_started)
+                self.route_metrics(rt).upstream_ttfb.observe(time.perf_counter() - up_started)
                 if up.status != 200 or up.content_type != "text/event-stream":
                     # an error, or an upstream that answered a stream request in one piece:
                     # either way the whole body is checked like a non-streamed answer
@@ -567,10 +625,13 @@ class GuardedHandler:
                 out_headers["Cache-Control"] = "no-cache"
                 resp = web.StreamResponse(status=200, headers=out_headers)
                 await resp.prepare(request)
-                await self._relay(rt, up, resp, translator, record, started, up_started)
+                # only incremental windows with stream checks release text as checks pass
+                # (StreamGuard.pump, check_runs); other modes release as events are fed
+                releases = policy.stream.mode == "incremental" and bool(policy.stream_checks)
+                await self._relay(rt, up, resp, translator, record, started, up_started, releases)
         except UpstreamError as exc:
             return await self._upstream_failed(ex, exc)
-        m.upstream_seconds.labels(self.route, "true").observe(record.latency.get("upstream", 0.0))
+        self.route_metrics(rt).upstream_seconds["true"].observe(record.latency.get("upstream", 0.0))
         return resp
 
     async def _relay(
@@ -582,6 +643,7 @@ class GuardedHandler:
         record: DecisionRecord,
         started: float,
         up_started: float,
+        releases: bool = True,
     ) -> None:
         m = rt.metrics
         decoder = SSEDecoder()
@@ -610,7 +672,7 @@ class GuardedHandler:
                 try:
                     for ev in events:
                         terminal = ev.data == "[DONE]" or ev.event == "message_stop"
-                        runs = translator.check_runs
+                        runs = translator.check_runs if releases else 0
                         produced = await translator.on_event(ev)
                         if translator.upstream_error is not None:
                             # the upstream reported an error: held text is not sent after it
@@ -631,7 +693,7 @@ class GuardedHandler:
                             up.close()  # cancel generation upstream
                             ended = True
                             break
-                        if out and translator.check_runs != runs:
+                        if releases and out and translator.check_runs != runs:
                             # a check just released text: send it now rather than after the
                             # rest of this read has been checked too
                             first_text_at = self._observe_first_text(
@@ -639,7 +701,8 @@ class GuardedHandler:
                             )
                             await resp.write(b"".join(out))
                             out = []
-                    if not ended:
+                    if not ended and releases:
+                        # pump() releases only incremental windows; otherwise it has nothing
                         out.extend(await translator.flush())
                         if translator.blocked_all:
                             tail = translator.blocked_tail()
@@ -703,7 +766,7 @@ class GuardedHandler:
     ) -> float | None:
         if first_text_at is None and translator.delivered_any:
             first_text_at = time.perf_counter()
-            rt.metrics.delivered_ttfb_seconds.labels(self.route).observe(first_text_at - started)
+            self.route_metrics(rt).delivered_ttfb.observe(first_text_at - started)
         return first_text_at
 
     async def _finish_record(
@@ -715,7 +778,7 @@ class GuardedHandler:
             held += sum(verdict.latencies.values())
             record.add(key, guard.raw_text, verdict, rt.hmac_key)
             observe_verdict(rt, verdict, "output")
-            rt.metrics.holdback_chars.labels(self.route).observe(guard.max_held)
+            self.route_metrics(rt).holdback_chars.observe(guard.max_held)
         if record_tool_scans(rt, record, translator.tool_scans, translator.block_message):
             record.outcome = "blocked" if record.outcome == "ok" else record.outcome
         if any(g.blocked for g in translator.guards.values()) and record.outcome == "ok":
@@ -723,5 +786,5 @@ class GuardedHandler:
         record.latency["total"] = time.perf_counter() - started
         record.latency["checks"] = held
         # for a stream, what the proxy adds is the time text waited for its checks
-        rt.metrics.overhead_seconds.labels(self.route, "true").observe(held)
+        self.route_metrics(rt).overhead_seconds["true"].observe(held)
         return await write_audit(rt, record)

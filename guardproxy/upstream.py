@@ -94,6 +94,7 @@ class UpstreamClient:
         self.settings = settings
         self._session: aiohttp.ClientSession | None = None
         self._proxy_by_origin: dict[str, str | None] = {}
+        self._proxy_by_base: dict[str, str | None] = {}
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(
@@ -112,9 +113,18 @@ class UpstreamClient:
         env_proxies = urllib.request.getproxies_environment()
         for base in (self.settings.upstream, self.settings.anthropic_upstream):
             self._proxy_by_origin[origin(base)] = _env_proxy(base, env_proxies)
+            self._proxy_by_base[base] = self._proxy_by_origin[origin(base)]
 
     def proxy_for(self, url: str) -> str | None:
         """The egress proxy (HTTPS_PROXY / HTTP_PROXY minus NO_PROXY) for an upstream URL."""
+        for base in (self.settings.upstream, self.settings.anthropic_upstream):
+            # a URL under a configured upstream has its origin: no URL parsing per request
+            if (
+                url.startswith(base)
+                and url[len(base) : len(base) + 1] in ("", "/", "?")
+                and base in self._proxy_by_base
+            ):
+                return self._proxy_by_base[base]
         key = origin(url)
         if key not in self._proxy_by_origin:
             self._proxy_by_origin[key] = _env_proxy(url, urllib.request.getproxies_environment())
@@ -177,9 +187,14 @@ class UpstreamClient:
     async def read_chunk(self, resp: aiohttp.ClientResponse) -> bytes:
         """The next body bytes (b"" at the end), failing if the upstream goes silent."""
         idle = self.settings.idle_timeout_s
+        content = resp.content
         try:
+            # what has already arrived needs no timer (a small answer is often all there)
+            chunk = content.read_nowait()
+            if chunk or content.at_eof():
+                return chunk
             async with asyncio.timeout(idle):
-                return await resp.content.readany()
+                return await content.readany()
         except TimeoutError as exc:
             raise UpstreamTimeout("idle", idle) from exc
         except aiohttp.ClientPayloadError as exc:

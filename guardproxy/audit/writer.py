@@ -12,6 +12,7 @@ ones back.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import hashlib
@@ -168,6 +169,13 @@ class AuditWriter:
             max_workers=1, thread_name_prefix=f"guardproxy-audit-{self._chain_id}"
         )
         self._append_lock = asyncio.Lock()
+        self._queue: collections.deque[tuple[dict[str, Any], asyncio.Future[dict[str, Any]]]] = (
+            collections.deque()
+        )
+        """Records handed over and not yet written: one thread job drains many."""
+        self._draining = False
+        """A drain job is submitted and has not handed its batch back yet (loop side)."""
+        self._idle: asyncio.Future[None] | None = None
         self._started = False
         self._closed = False
         self._sync_timer: asyncio.TimerHandle | None = None
@@ -255,10 +263,14 @@ class AuditWriter:
             self.write_errors += 1
             raise AuditWriteError(f"audit record {decision_id} not written: the writer is closed")
         loop = asyncio.get_running_loop()
-        async with self._append_lock:
-            future = loop.run_in_executor(self._executor, self._append_sync, dict(record))
-            # Cancelling the caller must not drop a decision that was already handed over.
-            stored = await asyncio.shield(future)
+        future: asyncio.Future[dict[str, Any]] = loop.create_future()
+        # Once queued, the record is written even if the caller is cancelled meanwhile
+        # (cancelling only cancels its future, which the hand-back then skips).
+        self._queue.append((dict(record), future))
+        if not self._draining:
+            self._draining = True
+            self._executor.submit(self._drain, loop)
+        stored = await future
         if self._fsync_mode == "interval" and self._sync_timer is None and not self._closed:
             self._sync_timer = loop.call_later(self._fsync_interval_s, self._on_sync_timer)
         if self._signer is not None and self._checkpoint_timer is None and not self._closed:
@@ -266,6 +278,30 @@ class AuditWriter:
                 self._checkpoint_interval_s, self._on_checkpoint_timer
             )
         return stored
+
+    def _handed_back(self, results: list[tuple[asyncio.Future[dict[str, Any]], Any, bool]]) -> None:
+        """On the loop: resolve the futures of one drained batch, then drain what came since."""
+        for future, value, failed in results:
+            if future.done():
+                continue  # its caller was cancelled; the record was written all the same
+            if failed:
+                future.set_exception(value)
+            else:
+                future.set_result(value)
+        if self._queue:
+            self._executor.submit(self._drain, asyncio.get_running_loop())
+            return
+        self._draining = False
+        idle, self._idle = self._idle, None
+        if idle is not None and not idle.done():
+            idle.set_result(None)
+
+    async def _wait_idle(self) -> None:
+        """Until every queued append has been written (or failed) and handed back."""
+        while self._draining:
+            if self._idle is None:
+                self._idle = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._idle)
 
     def _on_sync_timer(self) -> None:
         self._sync_timer = None
@@ -329,6 +365,7 @@ class AuditWriter:
             if timer is not None:
                 timer.cancel()
         self._sync_timer = self._checkpoint_timer = self._retention_timer = None
+        await self._wait_idle()
         async with self._append_lock:
             if self._started:
                 try:
@@ -479,6 +516,23 @@ class AuditWriter:
         """The one place record bytes reach the file."""
         write_all(self._current_file(), data, self._path)
 
+    def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Write every queued record in order, then hand the whole batch back at once.
+
+        One thread job and one wake-up of the loop per batch, instead of one of each per
+        record: under load the records of concurrent requests share them.
+        """
+        results: list[tuple[asyncio.Future[dict[str, Any]], Any, bool]] = []
+        queue = self._queue
+        while queue:
+            record, future = queue.popleft()
+            try:
+                results.append((future, self._append_sync(record), False))
+            except BaseException as exc:  # every waiter gets an answer, whatever happened
+                results.append((future, exc, True))
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+            loop.call_soon_threadsafe(self._handed_back, results)
+
     def _append_sync(self, record: dict[str, Any]) -> dict[str, Any]:
         decision_id = record["id"]
         if self._io_closed:
@@ -487,9 +541,7 @@ class AuditWriter:
         record["chain"] = self._chain_id
         record["seq"] = self._seq
         record["prev_hash"] = self._prev_hash
-        digest = hashlib.sha256(canonical_json(record)).hexdigest()
-        record["hash"] = digest
-        line = canonical_json(record) + b"\n"
+        digest, line = _seal(record)
         rotated = False
         try:
             if self._damaged or self._file is None:
@@ -785,6 +837,27 @@ class AuditWriter:
             if self._lock_file is not None:
                 self._lock_file.close()  # releases the chain lock
                 self._lock_file = None
+
+
+def _seal(record: dict[str, Any]) -> tuple[str, bytes]:
+    """Set ``record["hash"]``; return it and the record's line, encoding the record once.
+
+    The canonical form sorts the top-level keys, so the record's encoding with ``hash`` is
+    its encoding without it with ``"hash":"..."`` in between the keys that sort before
+    and those that sort after: the two halves are encoded once and serve for both.
+    """
+    before = {k: v for k, v in record.items() if k < "hash"}
+    after = {k: v for k, v in record.items() if k > "hash"}
+    head = canonical_json(before)[:-1]  # "{...", without its closing brace
+    tail = canonical_json(after)[1:]  # "...}", without its opening brace
+    comma_after_head = b"," if len(head) > 1 else b""
+    comma_before_tail = b"," if len(tail) > 1 else b""
+    body = head + (comma_after_head and comma_before_tail) + tail
+    digest = hashlib.sha256(body).hexdigest()
+    record["hash"] = digest
+    sealed = b'"hash":"' + digest.encode("ascii") + b'"'
+    line = head + comma_after_head + sealed + comma_before_tail + tail
+    return digest, line + b"\n"
 
 
 def _parse_line(line: bytes) -> dict[str, Any] | None:

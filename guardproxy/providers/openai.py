@@ -234,8 +234,10 @@ class OpenAIStream(StreamTranslator):
 
     def _check_all_blocked(self) -> None:
         """Cancel upstream once a choice is blocked and no choice is still being generated."""
+        # checked after every event: the cheap test first (no choice finished yet)
         self.blocked_all = (
-            self.any_blocked
+            bool(self._done)
+            and self.any_blocked
             and len(self._guards) >= self.info.n
             and all(k in self._done for k in self._guards)
         )

@@ -23,6 +23,7 @@ from guardproxy.audit import (
     verify_directory,
 )
 from guardproxy.audit import writer as writer_module
+from guardproxy.audit.record import canonical_json
 from guardproxy.errors import GuardProxyError
 
 MakeWriter = Callable[..., Awaitable[AuditWriter]]
@@ -481,3 +482,22 @@ async def test_files_rotate_by_age_and_stay_linked(tmp_path: Path) -> None:
     assert files == ["audit-age-000001.jsonl", "audit-age-000002.jsonl"]
     report = verify_directory(tmp_path)
     assert report.ok and report.records == 3 and report.files == 2
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"id": "d0"},
+        {"action": "allow", "id": "d0", "z": [1, {"b": "é", "a": None}]},
+        {"hasg": 1, "hasi": 2.5},
+        {"a": '\u2028\x00"\\', "zz": {"y": [True, False]}},
+    ],
+)
+def test_a_sealed_line_is_the_canonical_json_of_the_record_with_its_hash(
+    fields: dict[str, Any],
+) -> None:
+    record = {**fields, "chain": "w1", "seq": 3, "prev_hash": GENESIS_HASH}
+    digest, line = writer_module._seal(record)
+    assert record["hash"] == digest == record_hash(record)
+    assert line == canonical_json(record) + b"\n"
