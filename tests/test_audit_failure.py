@@ -22,9 +22,10 @@ def break_disk(proxy: Proxy) -> None:
 
 
 async def post(proxy: Proxy, body: dict[str, Any]) -> tuple[int, str]:
-    async with aiohttp.ClientSession() as s, s.post(
-        proxy.server.make_url("/v1/chat/completions"), json=body
-    ) as r:
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(proxy.server.make_url("/v1/chat/completions"), json=body) as r,
+    ):
         return r.status, (await r.read()).decode()
 
 

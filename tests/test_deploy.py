@@ -320,3 +320,25 @@ def test_promtool_accepts_the_prometheus_files(args: list[str]) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_alert_rules_pass_their_unit_tests() -> None:
+    """deploy/prometheus/alerts.test.yaml: each alert firing, pending and quiet."""
+    assert PROMTOOL.is_file(), "promtool missing: apt-get install prometheus"
+    tests = yaml.safe_load((DEPLOY / "prometheus/alerts.test.yaml").read_text())
+    rules = yaml.safe_load((DEPLOY / "prometheus/alerts.yaml").read_text())
+    alerts = {r["alert"] for g in rules["groups"] for r in g["rules"]}
+    cases = [c for t in tests["tests"] for c in t["alert_rule_test"]]
+    firing = {c["alertname"] for c in cases if c["exp_alerts"]}
+    quiet = {c["alertname"] for c in cases if not c["exp_alerts"]}
+    assert firing == alerts and quiet == alerts
+    result = subprocess.run(
+        [str(PROMTOOL), "test", "rules", "alerts.test.yaml"],
+        cwd=DEPLOY / "prometheus",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout + result.stderr

@@ -143,7 +143,7 @@ def test_serve_reloads_on_sighup_and_stops_cleanly(tmp_path: Path) -> None:
         (policies / "default.yaml").write_text("output: []\nmode: monitor\n")
         proc.send_signal(signal.SIGHUP)
         for _ in range(100):
-            if metric('guardproxy_policy_reloads_total{outcome="success"}'):
+            if metric('guardproxy_policy_reloads_total{outcome="success"}').endswith(" 1.0"):
                 break
             time.sleep(0.1)
         after = metric("guardproxy_policy_info")
@@ -152,7 +152,7 @@ def test_serve_reloads_on_sighup_and_stops_cleanly(tmp_path: Path) -> None:
         (policies / "default.yaml").write_text("output: [{use: nope}]\n")
         proc.send_signal(signal.SIGHUP)
         for _ in range(100):
-            if metric('guardproxy_policy_reloads_total{outcome="error"}'):
+            if metric('guardproxy_policy_reloads_total{outcome="error"}').endswith(" 1.0"):
                 break
             time.sleep(0.1)
         assert metric("guardproxy_policy_info") == after
