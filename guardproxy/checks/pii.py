@@ -291,19 +291,24 @@ def pii_hold_from(window: str, limit: int, *, ner: bool = False) -> int:
             i -= 1
         elif (
             c == " "
-            and i < len(window)
             and i >= 2
             and (window[i - 2].isdigit() or window[i - 2] == ")")
-            and (window[i].isdigit() or window[i] == "(")
+            and (i == len(window) or window[i].isdigit() or window[i] == "(")
         ):
-            i -= 1  # a space inside a grouped number: "415 555 0132", "DE89 3704"
+            # a space inside a grouped number ("415 555 0132", "DE89 3704"), or after a
+            # group at the window's end, where the next group may follow
+            i -= 1
         else:
             break
     if ner:
         # NER reads a name from its whole sentence (a window that cuts a sentence can turn
         # a name it would find into one it misses): the unfinished sentence stays held
-        ends = [window.rfind(mark, lowest, i) + len(mark) for mark in _SENTENCE_ENDS]
-        return min(i, max(ends)) if max(ends) > lowest else lowest
+        ends = [
+            found + len(mark)
+            for mark in _SENTENCE_ENDS
+            if (found := window.rfind(mark, lowest, i)) >= 0
+        ]
+        return min(i, max(ends)) if ends else lowest
     while i > lowest and window[i - 1] in " \t":
         start = i - 1
         while start > lowest and window[start - 1] in " \t":

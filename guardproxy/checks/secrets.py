@@ -571,16 +571,19 @@ def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
 
 
 def _open_quote(window: str, lowest: int) -> int | None:
-    """Where a quoted value that is still open at the window's end begins, if one is."""
-    double = window.rfind('"', lowest)
-    if double >= 0 and window.count('"', lowest) % 2 == 1:
-        return double
-    single = window.rfind("'", lowest)
-    if single >= 0:
-        before = window[lowest:single].rstrip()
-        if before.endswith(("=", ":")) and "'" not in window[single + 1 :]:
-            return single
-    return None
+    """Where a quoted value that is still open at the window's end begins, if one is: the
+    last quote (double, single or backtick) that follows an `=` or `:` and is not closed
+    after it. Quotes elsewhere in the text (27" monitor) do not count."""
+    opened = None
+    for quote in "\"'`":
+        pos = window.rfind(quote, lowest)
+        while pos >= 0:
+            if window[:pos].rstrip().endswith(("=", ":")):
+                if quote not in window[pos + 1 :]:
+                    opened = pos if opened is None else min(opened, pos)
+                break
+            pos = window.rfind(quote, lowest, pos)
+    return opened
 
 
 class SecretsCheck(Check[SecretsOptions]):
