@@ -22,6 +22,15 @@ REPO = Path(__file__).resolve().parents[1]
 # --- frozen splits ----------------------------------------------------------------------
 
 
+Span = tuple[int, int, str]
+"""(start, end, label): a labelled character range."""
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """True if the half-open ranges a and b share at least one character."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
 def jsonl(records: Iterable[Mapping[str, Any]]) -> str:
     """One compact JSON object a line, non-ASCII characters kept as they are."""
     return "".join(

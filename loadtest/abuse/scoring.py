@@ -20,14 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from loadtest.evalkit import f1, ratio
-
-Span = tuple[int, int, str]
-
-
-def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """True if the half-open ranges a and b share at least one character."""
-    return a[0] < b[1] and b[0] < a[1]
+from loadtest.evalkit import Span, f1, overlaps, ratio
 
 
 @dataclass

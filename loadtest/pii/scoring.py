@@ -23,12 +23,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-Span = tuple[int, int, str]
+from loadtest.evalkit import Span, overlaps
 
-
-def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """True if the half-open ranges a and b share at least one character."""
-    return a[0] < b[1] and b[0] < a[1]
+__all__ = ["Counts", "Span", "fmt", "overlaps", "score_corpus", "score_text"]
 
 
 @dataclass
