@@ -52,7 +52,7 @@ class Admission:
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """Hold a slot for the body of the block; raises Saturated when none is free."""
-        if self.limit and (self.active >= self.limit or self.waiting):
+        if self.limit and (self.active >= self.limit or self._waiters):
             # a newcomer never overtakes a request that is already queued
             await self._wait_for_slot()
         else:

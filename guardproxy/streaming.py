@@ -114,6 +114,8 @@ class StreamGuard:
         restorer: StreamRestorer | None = None,
     ) -> None:
         self.policy = policy
+        self._stream_checks = policy.stream_checks
+        """Built once: the policy derives it on every access, and every delta asks."""
         self._restorer = restorer
         """Puts prompt values back in place of their placeholders in what is released."""
         self._ctx = ctx
@@ -187,7 +189,7 @@ class StreamGuard:
             return self._deliver(delta)
         self._pending += delta
         self.max_held = max(self.max_held, len(self._pending))
-        if self.mode == "buffered" or not self.policy.stream_checks:
+        if self.mode == "buffered" or not self._stream_checks:
             if self.mode == "incremental":  # no stream-capable checks: nothing to wait for
                 return await self._release_window(final=False, force_all=True)
             return Release()
@@ -210,7 +212,7 @@ class StreamGuard:
             self.blocked
             or self.finished
             or self.mode != "incremental"
-            or not self.policy.stream_checks
+            or not self._stream_checks
             or not self._window_ready()
         ):
             return Release()
@@ -226,7 +228,7 @@ class StreamGuard:
         left = self._released_tail
         window = left + pending
         self.check_runs += 1
-        outcomes = await run_checks(self.policy.stream_checks, window, self._ctx(not final))
+        outcomes = await run_checks(self._stream_checks, window, self._ctx(not final))
         applied, verdict = collect(outcomes, policy_monitor=self._monitor)
         offset = len(left)
         local = []
@@ -274,7 +276,7 @@ class StreamGuard:
         """How much of the pending text may go: each stream check says where the text it may
         still need begins; never more than the policy's cap is held."""
         pending = len(window) - offset
-        need = min(entry.check.hold_from(window) for entry in self.policy.stream_checks)
+        need = min(entry.check.hold_from(window) for entry in self._stream_checks)
         limit = max(need - offset, pending - self.holdback)
         return _releasable(window[offset:], min(limit, pending))
 
@@ -303,7 +305,7 @@ class StreamGuard:
             return self._deliver(final.text, last=True)
         out = ""
         if self._pending:
-            step = await self._release_window(final=True, force_all=not self.policy.stream_checks)
+            step = await self._release_window(final=True, force_all=not self._stream_checks)
             if step.blocked or self.blocked:
                 return step
             out = step.text

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -1060,6 +1060,34 @@ def nginx_service(tmp: Path, port: int, mock_port: int) -> Service | None:
     return Service("nginx", argv, port, tmp / "nginx.log", ready_path="/healthz")
 
 
+def run_services(
+    services: Mapping[str, Service], tmp: Path, keep: bool, work: Callable[[], None]
+) -> int | None:
+    """Start the services, run work, and always stop them and remove tmp (unless keep).
+
+    Returns the exit code when the run was interrupted (130) or failed (1, its message on
+    stderr), None when work finished.
+    """
+    try:
+        for svc in services.values():
+            svc.start()
+        work()
+    except KeyboardInterrupt:
+        print("loadtest: interrupted; stopping subprocesses", file=sys.stderr)
+        return 130
+    except RuntimeError as exc:
+        print(f"loadtest: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        for svc in services.values():
+            svc.stop()
+        if keep:
+            print(f"loadtest: kept {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m loadtest.run", description=__doc__.split("\n\n")[0]
@@ -1111,9 +1139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in names
         if name == "direct" or name in services
     ]
-    try:
-        for svc in services.values():
-            svc.start()
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
         print(
             f"loadtest: waiting for {', '.join(services)} (up to {READY_TIMEOUT_S:.0f}s); "
             f"logs in {tmp}",
@@ -1122,8 +1150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         asyncio.run(wait_ready(list(services.values()), READY_TIMEOUT_S))
         print(f"loadtest: ready after {time.monotonic() - t0:.1f}s", file=sys.stderr, flush=True)
-        sizes = {name: tree_size(svc.pid) for name, svc in services.items()}
-        results = asyncio.run(measure(mock, targets, scenarios, deadline_s))
+        outcome["sizes"] = {name: tree_size(svc.pid) for name, svc in services.items()}
+        outcome["results"] = asyncio.run(measure(mock, targets, scenarios, deadline_s))
         for svc in services.values():
             assert svc.proc is not None
             if svc.proc.poll() is not None:
@@ -1131,19 +1159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"loadtest: {svc.name} exited during the run:\n{svc.log_tail()}",
                     file=sys.stderr,
                 )
-    except KeyboardInterrupt:
-        print("loadtest: interrupted; stopping subprocesses", file=sys.stderr)
-        return 130
-    except RuntimeError as exc:
-        print(f"loadtest: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        for svc in services.values():
-            svc.stop()
-        if args.keep:
-            print(f"loadtest: kept {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+
+    code = run_services(services, tmp, args.keep, work)
+    if code is not None:
+        return code
+    sizes, results = outcome["sizes"], outcome["results"]
     section = render(
         results,
         quick=args.quick,

@@ -32,7 +32,6 @@ import http.client
 import json
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -62,6 +61,7 @@ from loadtest.run import (
     nginx_service,
     percentile,
     relay_service,
+    run_services,
     tree_cpu_seconds,
     tree_pids,
     wait_ready,
@@ -745,24 +745,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     flush=True,
                 )
 
-    try:
-        for svc in services.values():
-            svc.start()
+    def work() -> None:
         print(f"loadtest: starting {', '.join(services)}; logs in {tmp}", file=sys.stderr)
         asyncio.run(measure())
-    except KeyboardInterrupt:
-        print("loadtest: interrupted; stopping subprocesses", file=sys.stderr)
-        return 130
-    except RuntimeError as exc:
-        print(f"loadtest: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        for svc in services.values():
-            svc.stop()
-        if args.keep:
-            print(f"loadtest: kept {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+
+    code = run_services(services, tmp, args.keep, work)
+    if code is not None:
+        return code
 
     lines = [
         f"## Scaling run of {started:%Y-%m-%d %H:%M} UTC, commit {_commit()}"

@@ -363,7 +363,8 @@ def cached_lexicons(paths: Sequence[Path]) -> Lexicon:
     and only read, so policies can share it. Keyed by each file's path, mtime and size.
     """
     try:
-        key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        stats = [(str(p), p.stat()) for p in paths]
+        key = tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
     except OSError:
         return load_lexicons(paths)  # let the loader report the missing file
     with _COMPILED_LOCK:

@@ -20,33 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from loadtest.evalkit import Span, f1, overlaps, ratio
+from loadtest.evalkit import Counts, Span, overlaps, ratio, score_text
 
-
-@dataclass
-class Counts:
-    predicted: int = 0
-    true_positive: int = 0
-    gold: int = 0
-    found: int = 0
-
-    def add(self, other: Counts) -> None:
-        self.predicted += other.predicted
-        self.true_positive += other.true_positive
-        self.gold += other.gold
-        self.found += other.found
-
-    @property
-    def precision(self) -> float | None:
-        return ratio(self.true_positive, self.predicted)
-
-    @property
-    def recall(self) -> float | None:
-        return ratio(self.found, self.gold)
-
-    @property
-    def f1(self) -> float | None:
-        return f1(self.precision, self.recall)
+__all__ = ["Counts", "Report", "Span", "overlaps", "score_corpus", "score_text"]
 
 
 @dataclass
@@ -67,27 +43,6 @@ class Report:
     @property
     def detected_any_rate(self) -> float | None:
         return ratio(self.detected_any, self.gold_spans)
-
-
-def score_text(
-    gold: Iterable[Span], predicted: Iterable[Span], categories: Sequence[str]
-) -> dict[str, Counts]:
-    """Counts per category for one text; spans of other categories are ignored."""
-    wanted = set(categories)
-    gold_spans = [g for g in gold if g[2] in wanted]
-    pred_spans = [p for p in predicted if p[2] in wanted]
-    result = {c: Counts() for c in categories}
-    for start, end, label in pred_spans:
-        counts = result[label]
-        counts.predicted += 1
-        if any(g[2] == label and overlaps((start, end), (g[0], g[1])) for g in gold_spans):
-            counts.true_positive += 1
-    for start, end, label in gold_spans:
-        counts = result[label]
-        counts.gold += 1
-        if any(p[2] == label and overlaps((start, end), (p[0], p[1])) for p in pred_spans):
-            counts.found += 1
-    return result
 
 
 def score_corpus(
