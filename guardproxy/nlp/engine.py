@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from guardproxy.errors import ConfigError
+from guardproxy.nlp import recognizers
 from guardproxy.nlp.offline import configure_offline
 
 if TYPE_CHECKING:
@@ -454,6 +455,7 @@ def build_analyzer(
     registry = RecognizerRegistry(supported_languages=[language])
     with _quiet_presidio():
         registry.load_predefined_recognizers(languages=[language], nlp_engine=nlp_engine)
+    recognizers.install(registry, language=language)
     if wanted is not None:
         keep = set(wanted)
         registry.recognizers = [
