@@ -12,7 +12,10 @@ from tests.conftest import ProxyFactory
 
 async def test_findings_name_their_recognizer(make_proxy: ProxyFactory) -> None:
     proxy = await make_proxy()
-    text = "Write to Jane Doe at jane.doe@example.com or call 415-555-0132."
+    text = (
+        "Write to Jane Doe at jane.doe@example.com or call 415-555-0132. "
+        "She lives at 12 Harbour Road."
+    )
     async with (
         aiohttp.ClientSession() as session,
         session.post(proxy.url + "/guard/analyze", json={"text": text}) as resp,
@@ -21,7 +24,8 @@ async def test_findings_name_their_recognizer(make_proxy: ProxyFactory) -> None:
     detectors = {f["category"]: f["detector"] for f in result["findings"] if f["check"] == "pii"}
     assert detectors["EMAIL_ADDRESS"] == "EmailRecognizer"
     assert detectors["PHONE_NUMBER"] == "PhoneRecognizer"
-    assert detectors["PERSON"] == "SpacyRecognizer"
+    assert detectors["PERSON"] == "GivenNameRecognizer"
+    assert detectors["LOCATION"] == "StreetAddressRecognizer"
     for f in result["findings"]:
         assert {"category", "start", "end", "score", "action", "detector"} <= set(f)
     lines = [

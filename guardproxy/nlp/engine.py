@@ -12,6 +12,7 @@ import functools
 import importlib.util
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from guardproxy.errors import ConfigError
 from guardproxy.nlp import recognizers
+from guardproxy.nlp.markup import hide_markup, recase_for_ner
 from guardproxy.nlp.offline import configure_offline
 
 if TYPE_CHECKING:
@@ -302,7 +304,9 @@ def _pipeline_engine_class() -> type[Any]:
                 docs = [
                     doc
                     for batch in _ner_batches(texts)
-                    for doc in pipeline.pipe(batch, batch_size=len(batch))
+                    for doc in pipeline.pipe(
+                        [recase_for_ner(text) for text in batch], batch_size=len(batch)
+                    )
                 ]
                 self.usage.ner_texts += len(texts)
             else:
@@ -470,17 +474,33 @@ def build_analyzer(
     )
 
 
-def _recognizer(result: Any) -> str:
+def recognizer_of(result: Any) -> str:
     """The name of the presidio recognizer behind a result ("" when it does not say)."""
     metadata = getattr(result, "recognition_metadata", None) or {}
     return str(metadata.get("recognizer_name", ""))
 
 
-def _detections(results: Iterable[Any], min_score: float) -> list[Detection]:
+_MODEL_RECOGNIZER = "SpacyRecognizer"
+_NOT_IN_NAMES = re.compile(r"[\d@/]")
+_NOT_IN_PLACES = re.compile(r"@|://")
+
+
+def _implausible(entity: str, value: str, recognizer: str) -> bool:
+    """A guess of the entity model that cannot be right: a person's name with a digit,
+    "@" or "/" in it (order numbers, URLs), a place that is a URL or e-mail address."""
+    if recognizer != _MODEL_RECOGNIZER:
+        return False
+    if entity == "PERSON":
+        return _NOT_IN_NAMES.search(value) is not None
+    return entity == "LOCATION" and _NOT_IN_PLACES.search(value) is not None
+
+
+def _detections(results: Iterable[Any], min_score: float, text: str) -> list[Detection]:
     detections = [
-        (str(r.entity_type), int(r.start), int(r.end), float(r.score), _recognizer(r))
+        (str(r.entity_type), int(r.start), int(r.end), float(r.score), recognizer_of(r))
         for r in results
         if r.score >= min_score
+        and not _implausible(str(r.entity_type), text[r.start : r.end], recognizer_of(r))
     ]
     detections.sort(key=lambda d: (d[1], d[2], d[0]))
     return detections
@@ -498,12 +518,12 @@ def analyze(
     if not text or not entities:
         return []
     results: list[Any] = analyzer.analyze(
-        text=text,
+        text=hide_markup(text),
         language=language,
         entities=list(entities),
         score_threshold=min_score,
     )
-    return _detections(results, min_score)
+    return _detections(results, min_score, text)
 
 
 def analyze_batch(
@@ -525,17 +545,18 @@ def analyze_batch(
     if language != engine.language:
         raise ValueError(f"language {language!r} is not loaded ({engine.language!r} is)")
     wanted = [i for i, text in enumerate(texts) if text]
-    artifacts = engine.process_texts([texts[i] for i in wanted])
+    plain = {i: hide_markup(texts[i]) for i in wanted}
+    artifacts = engine.process_texts([plain[i] for i in wanted])
     out: list[list[Detection]] = [[] for _ in texts]
     for i, nlp_artifacts in zip(wanted, artifacts, strict=True):
         results: list[Any] = analyzer.analyze(
-            text=texts[i],
+            text=plain[i],
             language=language,
             entities=list(entities),
             score_threshold=min_score,
             nlp_artifacts=nlp_artifacts,
         )
-        out[i] = _detections(results, min_score)
+        out[i] = _detections(results, min_score, texts[i])
     return out
 
 

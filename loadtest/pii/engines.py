@@ -22,7 +22,13 @@ from typing import Any
 import yaml
 
 from guardproxy.checks.pii import PiiOptions, resolve_overlaps
-from guardproxy.nlp.engine import DEFAULT_MODEL, Detection, analyze, build_analyzer
+from guardproxy.nlp.engine import (
+    DEFAULT_MODEL,
+    Detection,
+    analyze,
+    build_analyzer,
+    recognizer_of,
+)
 from guardproxy.nlp.offline import configure_offline
 
 ENGINES: tuple[str, ...] = ("guardproxy", "stock")
@@ -97,7 +103,10 @@ class Engine:
             entities=list(s.entities),
             score_threshold=s.analysis_threshold(),
         )
-        return [(str(r.entity_type), int(r.start), int(r.end), float(r.score)) for r in results]
+        return [
+            (str(r.entity_type), int(r.start), int(r.end), float(r.score), recognizer_of(r))
+            for r in results
+        ]
 
     def detect(self, text: str) -> list[Detection]:
         """Detections as the pii check would keep them."""
