@@ -117,7 +117,6 @@ def _ascii_lower(word: str) -> str:
 
 # --- words and their casing, for the gazetteer recognizers -------------------------------
 
-_LETTERS_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*")
 _CONNECTORS = frozenset(
     _word_list("de del della di da do dos das du la le les of upon am an der van von y")
 )
@@ -137,17 +136,29 @@ _NOT_SURNAMES = frozenset(
 )
 
 
-_ADDRESS_LIKE_TOKEN = re.compile(r"\S*(?:[/@]|[^\W\d_]\.[^\W\d_]|[^\W_]\d|\d[^\W\d_])\S*")
+# A whole URL, e-mail address, domain name or code mixing letters and digits ("u/anna12"),
+# else one word made of letters.
+_SKIPPED_OR_WORD = re.compile(
+    r"(?<!\S)\S*?(?:[/@]|[^\W\d_]\.[^\W\d_]|[^\W_]\d|\d[^\W\d_])\S*"
+    r"|(?P<word>[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*)"
+)
+_last_words: tuple[str, list[tuple[int, int]]] = ("", [])
 
 
 def _words(text: str) -> list[tuple[int, int]]:
     """Spans of the words made of letters, leaving out the words inside URLs, e-mail
-    addresses, domain names and codes mixing letters and digits ("u/anna12")."""
-    hidden = [m.span() for m in _ADDRESS_LIKE_TOKEN.finditer(text)]
-    words = [m.span() for m in _LETTERS_WORD.finditer(text)]
-    if not hidden:
-        return words
-    return [w for w in words if not any(s <= w[0] < e for s, e in hidden)]
+    addresses, domain names and codes mixing letters and digits.
+
+    The place and given-name recognizers both ask for the words of the same text in a
+    row, so the last answer is kept.
+    """
+    global _last_words
+    last_text, last_spans = _last_words
+    if last_text is text:
+        return last_spans
+    spans = [m.span() for m in _SKIPPED_OR_WORD.finditer(text) if m.lastgroup == "word"]
+    _last_words = (text, spans)
+    return spans
 
 
 def _casing(value: str, shouted: bool) -> str:

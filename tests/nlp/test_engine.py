@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from guardproxy.errors import ConfigError
+from guardproxy.nlp.markup import hide_markup
 from guardproxy.nlp.engine import (
     DEFAULT_MODEL,
     NER_ENTITIES,
@@ -423,3 +424,33 @@ def test_network_guard_catches_tldextract_default_fetch(tmp_path: Path) -> None:
 
     assert result["attempts"]
     assert result["suffix"] == "com"
+
+
+def test_context_enhancer_scores_as_presidios_own(analyzer: AnalyzerEngine) -> None:
+    """guardproxy's enhancer skips copies and searches tokens by bisection; the scores
+    must stay exactly presidio's."""
+    from presidio_analyzer import AnalyzerEngine as PresidioAnalyzer
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    reference = PresidioAnalyzer(
+        registry=analyzer.registry,
+        nlp_engine=analyzer.nlp_engine,
+        supported_languages=["en"],
+        context_aware_enhancer=LemmaContextAwareEnhancer(),
+    )
+    texts = [
+        "Call my phone 415 555 0132 or the mobile +44 20 7946 0958 tonight.",
+        "SSN 078-05-1121, social security number 219 09 9999 and order 219099999.",
+        "Ship to my home address, 12 maple court, then to 4 Elm Street.",
+        "Employee Jane Doe (jane@example.org), card 4111 1111 1111 1111, IP 10.0.0.1.",
+        "number:5551234567",
+        "",
+    ]
+    entities = list(SUPPORTED_ENTITIES)
+    for text in texts:
+        ours = analyze(analyzer, text, entities, 0.0)
+        theirs = sorted(
+            (r.entity_type, r.start, r.end, r.score)
+            for r in reference.analyze(text=hide_markup(text), language="en", entities=entities)
+        )
+        assert sorted(d[:4] for d in ours) == theirs, text
