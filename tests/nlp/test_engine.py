@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 from guardproxy.errors import ConfigError
-from guardproxy.nlp.markup import hide_markup
 from guardproxy.nlp.engine import (
     DEFAULT_MODEL,
     NER_ENTITIES,
@@ -28,6 +27,7 @@ from guardproxy.nlp.engine import (
     ner_components,
     pipeline_state,
 )
+from guardproxy.nlp.markup import hide_markup
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine
