@@ -182,9 +182,11 @@ _AnalysisKey = tuple[tuple[str, ...], float, str, tuple[tuple[Any, ...], ...]]
 """What texts must share to be analysed in one call: entities, minimum score, language
 and the policy's own recognizers."""
 
-# a batch that waited for a busy pool: no more texts, or characters, than spaCy batches
+# A batch of texts that waited for a busy pool. spaCy gains from batching short texts
+# (200 characters: a third less time each, 1,000: a seventh) and nothing from long ones,
+# where one worker finishing a large batch late only leaves the other idle.
 _BATCH_TEXTS = 64
-_BATCH_CHARS = 16_000
+_BATCH_CHARS = 4_000
 
 
 def _settle(
