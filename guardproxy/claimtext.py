@@ -2,9 +2,14 @@
 
 Pure Python and cheap: everything here is a handful of compiled regular expressions and
 small frozen tables, applied once per answer. English text becomes a sequence of content
-terms (lower case, multi-word units joined, stop words and hedges removed, a light suffix
-stemmer with irregular forms and British spellings folded, a synonym and hypernym table
-that folds common rewordings onto one term); Japanese text becomes character bigrams.
+terms (lower case, multi-word units and phrasal verbs joined, stop words and hedges
+removed, a light suffix stemmer with irregular forms and British spellings folded, a
+synonym and hypernym table that folds common rewordings onto one term) with its cues:
+negators, refuters, and words calling something false (counted, and also the content of
+hoax claims). Words stating the opposite of a term ("serious" for harmless, "round" for
+flat, "unpredictable") are kept apart so that a claim holding the term can count them as
+a negation. Japanese text is folded (spelling variants, synonyms, verb endings and case
+particles made one) and becomes character bigrams plus one-character words.
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 from guardproxy.lang import HIRAGANA
 
 _HIRAGANA = re.compile(f"[{HIRAGANA}]")
 # a word, with an apostrophe part ("don't") or a hyphenated number ("covid-19") kept on
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+|-\d+\b)*", re.UNICODE)
+# "non-contagious" and "radiation-free" stay one word: the prefix and suffix negate it
+_WORD = re.compile(r"(?:non-)?[^\W_]+(?:['\u2019][^\W_]+|-\d+\b|-free\b)*", re.UNICODE)
 # A sentence ends at . ! ? (and their full-width forms) followed by space or the end, at
 # the Japanese full stop, or at a line break.
 _SENTENCE_END = re.compile(r"(?:[.!?]+(?=\s|$)|[。\uff01\uff1f]+|\n+)")
@@ -75,12 +82,18 @@ NEGATORS: frozenset[str] = frozenset(
         "scarcely",
         "unable",
         "impossible",
+        "zero",
+        # "incapable of", "useless against": the statement's verb fails to hold
+        "incapable",
+        "powerless",
+        "useless",
+        "ineffective",
+        "fail",
+        "fails",
+        "failed",
     }
 )
 _REFUTER_PREFIXES: tuple[str, ...] = (
-    "false",
-    "untrue",
-    "myth",
     "debunk",
     "disprov",
     "refut",
@@ -95,7 +108,6 @@ _REFUTER_PREFIXES: tuple[str, ...] = (
     "baseless",
     "unfounded",
     "unsupported",
-    "bogus",
     "contrary",
     "rumor",
     "rumour",
@@ -103,7 +115,6 @@ _REFUTER_PREFIXES: tuple[str, ...] = (
     "conspiracy",
     "erroneous",
     "inaccurate",
-    "nonsens",
     "pseudoscien",
     "fallac",
     "unsubstantiat",
@@ -118,10 +129,47 @@ _REFUTER_PREFIXES: tuple[str, ...] = (
     "hogwash",
     "superstiti",
     "implausib",
+    # verbs of rejecting a statement: "dismissed the idea that ..."
+    "reject",
+    "dismiss",
+    "contradict",
+    "disput",
+    "folklor",
+    "groundless",
+)
+# Words that call a statement false. They are also what a hoax claim asserts ("climate
+# change is a hoax", "... a myth", "... a lie"), so they fold onto the content term `fake`
+# and are counted: a sentence with more of them than the claim calls the claim false.
+_FALSITY_PREFIXES: tuple[str, ...] = (
+    "false",
+    "untrue",
+    "myth",
+    "hoax",
+    "fake",
+    "fabricat",
+    "bogus",
+    "fraud",
+    "fiction",
+    "nonsens",
 )
 # whole words that call a statement wrong but are too short or too common as prefixes
 _REFUTER_WORDS: frozenset[str] = frozenset(
-    {"legend", "legends", "tale", "tales", "busted", "absurd", "ridiculous", "dubious"}
+    {
+        "legend",
+        "legends",
+        "tale",
+        "tales",
+        "busted",
+        "absurd",
+        "ridiculous",
+        "dubious",
+        "deny",
+        "denies",
+        "denied",
+        "denying",
+        "denial",
+        "opposite",
+    }
 )
 _CONTRACTIONS = {
     "can't": "can not",
@@ -133,8 +181,15 @@ _CONTRACTIONS = {
 # Japanese cues: negated verb endings and words that call a statement wrong. A repeated
 # claim carries the same cues as the claim itself; a refutation carries more or fewer.
 JA_NEGATION = re.compile(
-    r"(?:ない|なく|ません|ず(?:に|、|。|$)|ぬ|誤り|誤解|間違い|デマ|否定|迷信|俗説|嘘|うそ|"
-    r"誤情報|偽情報|根拠がない|根拠はない|事実ではない|違います)"
+    r"(?:ない|なく|ません|ず(?:に|、|。|$)|ぬ|不可能|無理|無効|難し|困難|誤り|誤解|誤っ|"
+    r"間違い|否定|迷信|俗説|都市伝説|事実無根|無関係|乏しい|誤情報|偽情報|根拠がない|根拠はない|"
+    r"事実ではない|違います)"
+)
+# Japanese words that call a statement false; like their English counterparts they are
+# also what a hoax claim asserts, so they are content (one form, 捏造) and counted.
+_JA_FALSITY = re.compile(
+    r"捏造|ねつ造|でっち上げ|でっちあげ|作り話|作り事|うそっぱち|嘘|うそ|ウソ|デマ|やらせ|ヤラセ|"
+    r"フェイク|虚構|偽物|ニセモノ|インチキ|いんちき|偽り"
 )
 
 # Rewordings folded onto one term: every word of a group becomes the term of its first.
@@ -155,6 +210,13 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "spark",
         "generate",
         "originate",
+        "reason",
+        "link",
+        "linked",
+        "contribute",
+        "drive",
+        "driven",
+        "driver",
     ),
     (
         "spread",
@@ -166,6 +228,7 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "infect",
         "transfer",
         "spreader",
+        "travel",
     ),
     (
         "cure",
@@ -193,8 +256,16 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "safeguard",
         "preventive",
         "protective",
+        "insulate",
+        # a safe place or drink is one that protects
+        "safe",
+        "safest",
+        "secure",
+        "safer",
+        "safety",
     ),
-    ("stop", "halt", "pause", "cease", "end", "stall"),
+    ("stop", "halt", "pause", "cease", "end", "stall", "plateau", "plateaued"),
+    ("flat", "disc", "disk"),
     (
         "fake",
         "hoax",
@@ -212,6 +283,12 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "doctored",
         "hoaxed",
         "fakery",
+        "myth",
+        "false",
+        "untrue",
+        "bogus",
+        "fiction",
+        "nonsense",
     ),
     (
         "vaccine",
@@ -248,8 +325,8 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "predictable",
         "forecastable",
         "prophesy",
+        "beforehand",
     ),
-    ("safe", "safest", "secure", "safer", "safety"),
     ("dna", "gene", "genetic", "genome", "genetics", "chromosome"),
     (
         "change",
@@ -264,6 +341,7 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "modification",
         "alteration",
         "manipulate",
+        "integrate",
     ),
     ("earth", "planet", "world", "globe"),
     ("sun", "solar"),
@@ -271,10 +349,20 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("child", "kid", "children", "infant", "baby", "toddler", "childhood", "youngster", "newborn"),
     ("grow", "feed", "fuel", "accelerate", "worsen", "growth", "hasten", "boost"),
     ("contagious", "catch", "catching", "infectious", "communicable", "transmissible", "contagion"),
-    ("kill", "destroy", "neutralize", "neutralise", "inactivate"),
+    (
+        "kill",
+        "destroy",
+        "neutralize",
+        "neutralise",
+        "inactivate",
+        "die",
+        "dies",
+        "died",
+        "dying",
+    ),
     ("illness", "disease", "sickness", "ailment", "disorder"),
     ("cancer", "tumor", "tumour", "malignancy", "carcinoma"),
-    ("cold", "chilly", "freezing", "frigid"),
+    ("cold", "chilly", "freezing", "frigid", "winter", "wintry"),
     ("weather", "temperature"),
     ("bleach", "disinfectant", "chlorine", "hypochlorite"),
     ("drink", "consume", "ingest", "swallow", "eat", "sip", "intake", "consumption"),
@@ -296,7 +384,7 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("covid", "covid19", "coronavirus", "sarscov2"),
     ("flu", "influenza", "grippe"),
     ("moon", "lunar"),
-    ("warm", "heat", "hotter", "hot", "heatwave", "scorching"),
+    ("warm", "heat", "hotter", "hot", "heatwave", "scorching", "summer"),
     ("overpass", "bridge", "underpass"),
     ("shelter", "refuge", "hide", "haven"),
     ("doorway", "doorframe", "door"),
@@ -308,7 +396,7 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("earthquake", "quake", "tremor", "temblor", "seismic"),
     ("tornado", "twister"),
     ("emit", "emission", "release", "discharge"),
-    ("affect", "influence", "impact", "effect"),
+    ("affect", "influence", "impact", "effect", "difference", "role"),
     ("fast", "faster", "quick", "quicker", "rapid", "rapidly", "swift", "quickly"),
     ("house", "home"),
     ("place", "spot", "location"),
@@ -322,7 +410,7 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("network", "tower", "mast", "antenna"),
     ("land", "landing", "touchdown"),
     ("equalize", "equalise", "balance", "equal"),
-    ("radioactive", "radioactivity", "irradiate"),
+    ("radioactive", "radioactivity", "irradiate", "radiation"),
     ("deodorant", "antiperspirant"),
     ("use", "using", "used", "apply", "wear", "usage"),
     ("election", "poll", "elect"),
@@ -377,10 +465,59 @@ _IRREGULAR: dict[str, str] = {
 _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     **{(v, "about"): ("cause",) for v in ("bring", "brings", "brought", "bringing")},
     **{(v, "rise"): ("cause",) for v in ("give", "gives", "gave", "given", "giving")},
-    **{(v, "up"): ("fake",) for v in ("make", "makes", "made", "making", "cook", "cooked")},
+    # an act of faking, not a verdict on a statement: folds onto `fake` without its cue
+    **{(v, "up"): ("invented",) for v in ("make", "makes", "made", "making", "cook", "cooked")},
     **{(v, "out"): ("kill",) for v in ("wipe", "wipes", "wiped", "wiping")},
     **{(v, "off"): ("prevent",) for v in ("stave", "staves", "fend", "fends", "fight")},
     **{(v, "away"): ("prevent",) for v in ("keep", "keeps", "kept", "keeping")},
+    **{(v, "on"): ("cause",) for v in ("bring", "brings", "brought", "bringing")},
+    # "X comes from Y", "X is due to Y": Y causes X
+    **{(v, "from"): ("cause",) for v in ("come", "comes", "came", "coming", "stem", "stems")},
+    **{(v, "from"): ("cause",) for v in ("stemmed", "arise", "arises", "arose")},
+    ("because", "of"): ("cause",),
+    ("due", "to"): ("cause",),
+    ("thanks", "to"): ("cause",),
+    ("owing", "to"): ("cause",),
+    **{(v, "down", "with"): ("catch",) for v in ("come", "comes", "came", "coming")},
+    **{(v, "rid"): ("cure",) for v in ("get", "gets", "got", "getting", "rids")},
+    **{(v, "up"): ("fast",) for v in ("speed", "speeds", "sped", "speeding")},
+    **{
+        (v, o, "from"): ("prevent",)
+        for v in ("stop", "stops", "stopped", "keep", "keeps", "kept")
+        for o in ("you", "people", "them", "us", "anyone", "kids", "children")
+    },
+    # passed "from person to person" is what contagious means
+    ("person", "to", "person"): ("contagious",),
+    ("one", "person", "to", "another"): ("contagious",),
+    ("between", "people"): ("contagious",),
+    ("in", "advance"): ("predict",),
+    ("ahead", "of", "time"): ("predict",),
+    ("no", "harm"): ("harmless",),
+    ("no", "real", "harm"): ("harmless",),
+    ("nothing", "to", "worry", "about"): ("harmless",),
+    ("life", "threatening"): ("deadly",),
+    # the statement named after these is set aside, as with "not"
+    ("rather", "than"): ("not",),
+    ("instead", "of"): ("not",),
+    **{(v, "little", "to"): ("not",) for v in ("do", "does", "did")},
+    ("immune", "system"): ("immunesystem",),
+    **{("immune", w): ("immunesystem",) for w in ("defence", "defences", "defense", "defenses")},
+    ("immune", "response"): ("immunesystem",),
+    **{(v, "against"): ("cure",) for v in ("work", "works", "worked", "effective")},
+    ("effective", "for"): ("cure",),
+    **{(v, "off"): ("stop",) for v in ("level", "levels", "leveled", "levelled")},
+    ("no", "big", "deal"): ("harmless",),
+    ("death", "trap"): ("deadly",),
+    ("death", "traps"): ("deadly",),
+    # "experts say otherwise": the statement is wrong
+    **{(v, "otherwise"): ("wrong",) for v in ("say", "says", "said", "show", "shows", "suggest")},
+    # "a vaccine is given": handed over, not a cause
+    **{(v, "given"): ("administer",) for v in ("is", "are", "was", "were", "be", "been", "being")},
+    ("get", "over"): ("cure",),
+    ("clear", "up"): ("cure",),
+    ("clears", "up"): ("cure",),
+    ("high", "temperature"): ("heat",),
+    ("high", "temperatures"): ("heat",),
     ("carbon", "dioxide"): ("co2",),
     ("greenhouse", "gas"): ("co2",),
     ("greenhouse", "gases"): ("co2",),
@@ -416,7 +553,25 @@ _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("never", "mind"): (),
     ("not", "surprisingly"): (),
 }
-_PHRASE_FIRST: frozenset[str] = frozenset(k[0] for k in _PHRASES)
+_PHRASE_STARTS: frozenset[tuple[str, ...]] = frozenset(k[:2] for k in _PHRASES)
+# (verb, particle) -> (verb's term, particle's term), with up to _GAP words between them
+_GAP = 3
+_GAPPED: dict[tuple[str, str], tuple[str, str]] = {
+    **{(v, "away"): ("prevent", "") for v in ("keep", "keeps", "kept", "keeping")},
+    **{(v, "out"): ("kill", "") for v in ("wipe", "wipes", "wiped", "wiping")},
+    **{(v, "on"): ("cause", "") for v in ("bring", "brings", "brought", "bringing")},
+    **{(v, "about"): ("cause", "") for v in ("bring", "brings", "brought", "bringing")},
+    **{(v, "out"): ("equalize", "") for v in ("even", "evens", "evened", "evening")},
+    # an illness one gets or catches "from" something is caused by it
+    **{
+        (v, "from"): (v, "cause")
+        for v in ("get", "gets", "got", "getting", "catch", "catches", "caught", "contract")
+    },
+    **{(v, "from"): (v, "cause") for v in ("contracts", "contracted", "develop", "develops")},
+    # finding a disease early is not catching it
+    **{(v, "early"): ("detect", "") for v in ("catch", "catches", "caught", "catching")},
+}
+_GAPPED_FIRST: frozenset[str] = frozenset(k[0] for k in _GAPPED)
 _PHRASE_LENGTHS: tuple[int, ...] = tuple(sorted({len(k) for k in _PHRASES}, reverse=True))
 
 
@@ -427,7 +582,7 @@ def _units(tokens: list[str]) -> list[str]:
     n = len(tokens)
     while i < n:
         w = tokens[i]
-        if w in _PHRASE_FIRST:
+        if i + 1 < n and (w, tokens[i + 1]) in _PHRASE_STARTS:
             for size in _PHRASE_LENGTHS:
                 key = tuple(tokens[i : i + size])
                 if len(key) == size and key in _PHRASES:
@@ -440,6 +595,20 @@ def _units(tokens: list[str]) -> list[str]:
             continue
         out.append(w)
         i += 1
+    return _split_units(out) if _GAPPED_FIRST.intersection(out) else out
+
+
+def _split_units(tokens: list[str]) -> list[str]:
+    """Phrasal verbs with a few words inside them ("keeps colds away", "get HIV from")."""
+    out = list(tokens)
+    for i, w in enumerate(tokens):
+        if w not in _GAPPED_FIRST:
+            continue
+        for j in range(i + 1, min(i + 2 + _GAP, len(tokens))):
+            found = _GAPPED.get((w, tokens[j]))
+            if found is not None:
+                out[i], out[j] = found
+                break
     return out
 
 
@@ -472,7 +641,7 @@ def stem(word: str) -> str:
         ("ied", "y"),
         ("ness", ""),
         ("ment", ""),
-        ("ers", ""),
+        ("ers", "er"),
         ("ates", ""),
         ("ated", ""),
         ("ate", ""),
@@ -542,14 +711,83 @@ def _split_apostrophe(w: str) -> tuple[str, ...]:
     return (w.split("'", 1)[0],)
 
 
-_NEG, _REF, _STOP = "\x00neg", "\x00ref", ""
+_NEG, _REF, _FAKE, _STOP = "\x00neg", "\x00ref", "\x00fake", ""
+_FALSITY_WORDS: frozenset[str] = frozenset(
+    {"lie", "lies", "scam", "scams", "sham", "shams", "phony", "phoney", "rubbish"}
+)
+
+# Words that state the opposite of a claim term: a sentence that says measles is
+# "serious" or the Earth "round" speaks of the claim's subject but contradicts it. Each
+# maps to the terms it opposes; "not" before it turns it back ("not round" is flat).
+_OPPOSITE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "harmless",
+        (
+            "dangerous",
+            "serious",
+            "deadly",
+            "lethal",
+            "harmful",
+            "harm",
+            "severe",
+            "fatal",
+            "hazardous",
+            "perilous",
+            "risky",
+            "grave",
+        ),
+    ),
+    (
+        "prevent",
+        (
+            "dangerous",
+            "deadly",
+            "lethal",
+            "hazardous",
+            "perilous",
+            "risky",
+            "vulnerable",
+            "susceptible",
+            "expose",
+        ),
+    ),
+    ("fake", ("real", "genuine", "authentic", "legitimate", "happen", "happening")),
+    ("flat", ("round", "spherical", "sphere", "spheroid", "globular", "curved")),
+    ("stop", ("continue", "persist", "grow", "rise", "rising")),
+    ("kill", ("survive", "thrive", "flourish")),
+    ("change", ("untouched", "intact")),
+)
+# negating prefixes ("unsafe", "non-contagious"), and words that only look like them
+_NEGATING_PREFIXES = ("non", "un")
+_NOT_NEGATING = ("under", "uni", "unless", "until", "uncle", "unanim", "none", "nonethe")
+# Words that set two clauses against each other. A claim's terms gathered from both sides
+# of one state no claim: "caused by greenhouse gases, while the Sun has grown weaker".
+_CONTRASTS = frozenset({"while", "whereas", "but", "although", "though", "however", "unlike"})
+CLAUSE_BREAK = "|"
+# how far "not" may stand before the word it turns ("not at all dangerous")
+_TURN_REACH = 3
+
+
+def _opposites_table() -> dict[str, tuple[str, ...]]:
+    """Stem of each opposite word -> the terms it opposes (stems, not synonym groups:
+    "deadly" opposes harmless, its group's other words need not)."""
+    table: dict[str, list[str]] = {}
+    for base, words in _OPPOSITE_GROUPS:
+        for word in words:
+            bases = table.setdefault(stem(word), [])
+            if term(base) not in bases:
+                bases.append(term(base))
+    return {k: tuple(v) for k, v in table.items()}
 
 
 @lru_cache(maxsize=32768)
 def _classify(word: str) -> str:
-    """The word's term, or a marker for negators, refuters and words without content."""
+    """The word's term, or a marker for negators, refuters, words that call a statement
+    false and words without content."""
     if word in NEGATORS:
         return _NEG
+    if word.startswith(_FALSITY_PREFIXES) or word in _FALSITY_WORDS:
+        return _FAKE
     if word.startswith(_REFUTER_PREFIXES) or word in _REFUTER_WORDS:
         return _REF
     if word in STOP_WORDS or len(word) < 2:
@@ -557,32 +795,93 @@ def _classify(word: str) -> str:
     return term(word)
 
 
-def english_features(text: str) -> tuple[list[str], dict[str, int], int]:
-    """Content terms in order, negation and refutation cues, and the number of words."""
+@lru_cache(maxsize=32768)
+def opposed_terms(word: str) -> tuple[str, ...]:
+    """The terms a word states the opposite of: from the table of opposites, or the term
+    of what follows a negating prefix ("unpredictable" opposes predict)."""
+    found = _OPPOSITES.get(stem(word), ())
+    if found:
+        return found
+    if word.endswith("-free") and len(word) > 7:
+        return (term(word[:-5]),)
+    for prefix in _NEGATING_PREFIXES:
+        rest = word[len(prefix) :].lstrip("-")
+        if word.startswith(prefix) and len(rest) >= 4 and not word.startswith(_NOT_NEGATING):
+            return (term(rest),)
+    return ()
+
+
+class EnglishFeatures(NamedTuple):
+    """What an English sentence reduces to for matching and for the refutation rules."""
+
+    terms: list[str]
+    """Content terms in order, with the terms that opposite words oppose."""
+    cues: dict[str, int]
+    """Negators ("neg"), refuters ("ref") and words calling something false ("fake")."""
+    words: int
+    opposed: frozenset[str]
+    """Terms the sentence states only the opposite of (they are also in `terms`)."""
+
+
+def english_features(text: str) -> EnglishFeatures:
+    """Content terms, cues and opposed terms of an English sentence."""
     terms: list[str] = []
-    neg = ref = 0
+    plain: set[str] = set()
+    against: set[str] = set()
+    neg = ref = fake = 0
     tokens = _units(words(text))
-    for i, t in enumerate(map(_classify, tokens)):
+    kinds = [_classify(t) for t in tokens]
+    turned = -1
+    for i, t in enumerate(kinds):
         if not t:
+            if tokens[i] in _CONTRASTS:
+                terms.append(CLAUSE_BREAK)
             continue
-        if t == _NEG:
+        if i == turned:
+            terms.extend(opposed_terms(tokens[i]))
+            plain.update(opposed_terms(tokens[i]))
+        elif t == _NEG:
             # "whether or not", "believe it or not", "not only ... but" negate nothing
             if tokens[i] == "not" and (
                 (i > 0 and tokens[i - 1] == "or")
                 or (i + 1 < len(tokens) and tokens[i + 1] == "only")
             ):
                 continue
-            neg += 1
+            # "not round" says what "flat" says: the two cancel
+            turned = _turned_word(tokens, kinds, i)
+            if turned < 0:
+                neg += 1
         elif t == _REF:
             ref += 1
+        elif t == _FAKE:
+            fake += 1
+            terms.append(FAKE_TERM)
+            plain.add(FAKE_TERM)
         else:
             terms.append(t)
+            plain.add(t)
+            opposite = opposed_terms(tokens[i])
+            if opposite:
+                terms.extend(opposite)
+                against.update(opposite)
     cues: dict[str, int] = {}
     if neg:
         cues["neg"] = neg
     if ref:
         cues["ref"] = ref
-    return terms, cues, len(tokens)
+    if fake:
+        cues["fake"] = fake
+    return EnglishFeatures(terms, cues, len(tokens), frozenset(against - plain))
+
+
+def _turned_word(tokens: list[str], kinds: list[str], i: int) -> int:
+    """Position of an opposite word that the negator at i turns back, or -1: the next
+    word with content, if it is one and near."""
+    for j in range(i + 1, min(i + 1 + _TURN_REACH, len(tokens))):
+        if kinds[j] == _STOP:
+            continue
+        return j if kinds[j] != _NEG and opposed_terms(tokens[j]) else -1
+    return -1
 
 
 @lru_cache(maxsize=16384)
@@ -592,30 +891,240 @@ def term(word: str) -> str:
     return _SYNONYMS.get(s, s)
 
 
+FAKE_TERM = term("fake")
+# The terms that say what a claim asserts about its subject (causes, cures, is a hoax...).
+# A sentence that names the subject without any of them asserts nothing about it:
+# "Alcohol raises the risk of COVID-19" is no claim that alcohol protects.
+RELATION_TERMS: frozenset[str] = frozenset(
+    term(w)
+    for w in (
+        "cause",
+        "spread",
+        "cure",
+        "prevent",
+        "stop",
+        "fake",
+        "harmless",
+        "predict",
+        "change",
+        "grow",
+        "fast",
+        "contagious",
+        "kill",
+        "affect",
+        "emit",
+        "equalize",
+        "radioactive",
+    )
+)
+# Relation terms close enough to stand in for each other, for part of their weight:
+# "vitamin C stops colds" says it prevents them; "mosquitoes cause HIV" that they spread it.
+RELATED_TERMS: dict[str, frozenset[str]] = {
+    term("prevent"): frozenset({term("stop")}),
+    term("cause"): frozenset({term("spread")}),
+    term("spread"): frozenset({term("cause")}),
+}
+_OPPOSITES = _opposites_table()
+
+
 # endings that contain ない without negating: "only", "must be", "may", adjectives
 _JA_NOT_NEGATION = re.compile(r"(?:にすぎ|に過ぎ|に違い|にちがい|かもしれ|しか|少|危|幼|切|汚)ない")
 
 
-_JA_NEGATOR_CUES = frozenset({"ない", "なく", "ません", "ぬ"})
+_JA_NEGATOR_CUES = ("ない", "なく", "ません", "ぬ", "不可能", "無理", "無効", "難し", "困難")
 
 
 def japanese_cues(text: str) -> dict[str, int]:
-    """How often a text negates ("neg": plain or polite verb endings alike) and how often
-    it calls something wrong ("ref"); absent when zero."""
+    """How often a text negates ("neg": plain or polite verb endings alike, "impossible",
+    "ineffective"), calls something wrong ("ref") or false ("fake"); absent when zero."""
     text = _JA_NOT_NEGATION.sub("", text)
     cues: Counter[str] = Counter()
     for m in JA_NEGATION.finditer(text):
         cue = m.group()
         cues["neg" if cue in _JA_NEGATOR_CUES or cue.startswith("ず") else "ref"] += 1
+    fake = len(_JA_FALSITY.findall(text))
+    if fake:
+        cues["fake"] = fake
     return dict(cues)
 
 
+# Japanese spellings and rewordings folded onto one form, in a single pass (earlier
+# alternatives win at the same position). A form ending in "\x00" also drops the
+# hiragana after it: the verb's ending and particles, which vary with the wording
+# ("うつります", "感染するので"); negation is read from the raw text, not from this.
+_JA_FORMS: tuple[tuple[str, str], ...] = (
+    # spelling variants: kanji, kana and katakana of one word; short forms
+    (r"癌|ガン|がん(?![ばぼ])", "癌"),
+    (r"子ども|こども|子供", "子供"),
+    (r"身に着け|身につけ|身にまとっ|持っ|持ち歩|着用し", "身につけ\x00"),
+    (r"金属製|金属", "金属"),
+    (
+        r"新型コロナ(?:ウイルス|ウィルス)?|コロナ(?:ウイルス|ウィルス)?|covid-?19|covid",
+        "新型コロナ",
+    ),
+    (r"風邪|かぜ|カゼ", "風邪"),
+    (r"熱中症|熱射病", "熱中症"),
+    (r"ウィルス", "ウイルス"),
+    (r"インフルエンザ|インフル", "インフルエンザ"),
+    (r"抗生物質|抗生剤|抗菌薬|抗菌剤", "抗生物質"),
+    (r"地球温暖化|気候変動|温暖化", "地球温暖化"),
+    (r"月面着陸|月着陸|月への着陸|月に着陸", "月面着陸"),
+    (r"アポロ計画|アポロ(?:\d+号)?", "アポロ"),
+    (
+        "|".join(
+            f"{w}(?:で|から|による|を通じて|経由で)?投票"
+            for w in (
+                "インターネット",
+                "ネット",
+                "オンライン",
+                "スマートフォン",
+                "スマホ",
+                "ウェブ",
+                "電子",
+            )
+        ),
+        "ネット投票",
+    ),
+    (r"インターネット|ネット|オンライン|スマートフォン|スマホ|ウェブ", "ネット"),
+    (r"5g(?:の)?(?:電波|基地局|通信網)?", "5g電波"),
+    (r"基地局|電磁波|通信網", "電波"),
+    (r"自閉スペクトラム症|自閉症", "自閉症"),
+    (r"屋内|室内|家の中|部屋の中|住宅の中|建物の中|自宅|家(?=にい)", "屋内"),
+    # words that call something false (see _JA_FALSITY)
+    (_JA_FALSITY.pattern, "捏造\x00"),
+    # getting vaccinated: the vaccine and the verb that gives it
+    (
+        "|".join(
+            f"{w}(?:[をのが]?(?:打|接種|注射|受))?"
+            for w in ("ワクチン", "予防接種", "予防注射", "(?<=の)注射")
+        ),
+        "ワクチン\x00",
+    ),
+    (r"接種", "ワクチン\x00"),
+    # falling ill, catching or passing on a disease, and a disease occurring
+    (r"に(?:は)?かか(?=[らりるれろっ])|に(?:は)?な(?=[らりるれろっ])", "の発症\x00"),
+    # passing a disease on to others: who receives it goes without saying
+    (
+        "|".join(
+            [
+                *(
+                    f"{w}[にへ](?:うつ(?=[らりるれろっ])|移(?=[らりるれろっ])|伝染|感染)"
+                    for w in ("他人", "周りの人", "そばにいる人", "人から人", "人")
+                ),
+                "うつ(?=[らりるれろっ])",
+                "移(?=[らりるれろっ])",
+                "伝染",
+            ]
+        ),
+        "伝染\x00",
+    ),
+    # spreading
+    (r"感染拡大|拡散|蔓延|広[がまげめ]|拡[がげ]|ばらま|まき散ら|撒き散ら", "拡散\x00"),
+    (r"感染|発症|罹患|起こ(?=[らりるれろっ])|起き|発生", "発症\x00"),
+    # causing
+    (r"引き起こ[さしすせそ]|のせいで|せいで|が原因で|によって|により|の影響で|引き金", "原因\x00"),
+    # working against a disease
+    (r"無効", "無効"),
+    (
+        r"効果(?:が|は)?(?:あ|高)|効果的|有効|効[かきくけいこ]|治[らりるれろっすさしせそ]",
+        "効果\x00",
+    ),
+    # knowing in advance
+    (r"予知|予測|予報|予見|予想|察知|前もって(?:知|わか|分か)|事前に(?:知|わか|分か)", "予知\x00"),
+    # being possible
+    (r"することができ|ことができ|ことが出来|出来|可能(?:だ|です|である)?(?!性)", "でき"),
+    # lightning striking or being drawn to something
+    (
+        r"雷(?:が|は)?落ち|雷(?:が|は)?直撃|雷に打たれ|落雷に(?:あ|遭)|雷を(?:呼|招)|"
+        r"雷を引き寄せ|引き寄せ|落雷",
+        "落雷\x00",
+    ),
+    # copula and polite endings
+    (r"でした|だった|であった|です|である|なのだ|なんです|なのです|んです|のです", "だ"),
+    (r"できま(?:す|した)", "できる"),
+)
+
+
+def _leading_chars(pattern: str) -> set[str]:
+    """The characters the top-level alternatives of pattern start with. Each must start
+    with a literal or a character class, after a lookbehind if any."""
+    out: set[str] = set()
+    depth = 0
+    start = True
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if start and pattern.startswith("(?<=", i):
+            i = pattern.index(")", i) + 1
+            continue
+        if start:
+            if ch == "[":
+                out.update(pattern[i + 1 : pattern.index("]", i)])
+            elif ch in "(\\.?*+|":
+                raise ValueError(f"alternative must start with a literal: {pattern[i:]!r}")
+            else:
+                out.add(ch)
+            start = False
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = pattern.index("]", i) + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        start = ch == "|" and depth == 0
+        i += 1
+    return out
+
+
+# the alternatives tried only where one of them can start: most characters start none
+_JA_FORM = re.compile(
+    "(?=[{}])(?:{})".format(
+        re.escape("".join(sorted(set().union(*(_leading_chars(p) for p, _ in _JA_FORMS))))),
+        "|".join(f"(?P<f{i}>{pattern})" for i, (pattern, _) in enumerate(_JA_FORMS)),
+    )
+)
+_JA_FORM_TO: dict[str, str] = {f"f{i}": form for i, (_, form) in enumerate(_JA_FORMS)}
+_JA_DROP_TAIL = re.compile(f"\x00[{HIRAGANA}]*")
+# a one-character word between kana ("人", "雷", "癌") is a feature of its own
+_JA_LONE = re.compile(f"(?<![^{HIRAGANA}])[^{HIRAGANA}](?![^{HIRAGANA}])")
+# a run of case particles between two words ("は", "では", "には"): which one is used
+# varies with the wording, so they all read as one
+_JA_PARTICLES = re.compile(
+    f"(?<=[^{HIRAGANA}])(?:では|には|から|まで|[はがをもでにとへの])+(?=[^{HIRAGANA}])"
+)
+# the folded forms that say what a Japanese claim asserts (see RELATION_TERMS)
+JA_RELATION_FORMS: frozenset[str] = frozenset(
+    {"捏造", "発症", "伝染", "拡散", "原因", "効果", "予知", "落雷"}
+)
+
+
+def japanese_text(text: str) -> str:
+    """The text with spellings and rewordings folded (`_JA_FORMS`), case particles
+    made one, and spaces and punctuation removed: what Japanese matching compares."""
+    folded = _JA_FORM.sub(lambda m: _JA_FORM_TO[m.lastgroup or ""], normalize(text))
+    # a dropped ending leaves the one particle in its place, as a link to the next word
+    if "\x00" in folded:
+        folded = _JA_DROP_TAIL.sub("の", folded)
+    folded = _JA_DROP.sub("", folded).rstrip("の")
+    return _JA_PARTICLES.sub("の", folded)
+
+
 def japanese_shingles(text: str) -> list[str]:
-    """Character bigrams of the text in order, without spaces and punctuation."""
-    compact = _JA_DROP.sub("", normalize(text))
-    return [compact[i : i + 2] for i in range(len(compact) - 1)]
+    """Character bigrams of the folded text (`japanese_text`) in order, with each
+    one-character word between kana as a feature of its own."""
+    compact = japanese_text(text)
+    lone = {m.start() for m in _JA_LONE.finditer(compact)}
+    out: list[str] = []
+    for i in range(len(compact)):
+        if i in lone:
+            out.append(compact[i])
+        if i + 1 < len(compact):
+            out.append(compact[i : i + 2])
+    return out
 
 
+@lru_cache(maxsize=65536)
 def japanese_weight(bigram: str) -> float:
     """How much a bigram says about the topic: kana-only bigrams are mostly particles and
     verb endings, mixed ones straddle a word boundary, the rest are kanji or katakana words."""
@@ -629,7 +1138,7 @@ _KATAKANA_RUN = re.compile(r"[\u30a0-\u30ff]{4,}")
 def japanese_weights(text: str) -> dict[str, float]:
     """Each bigram's weight (`japanese_weight`), with the bigrams inside a long katakana
     word sharing about two bigrams' worth: a loanword like インフルエンザ is one word, not six."""
-    compact = _JA_DROP.sub("", normalize(text))
+    compact = japanese_text(text)
     factor = [1.0] * len(compact)
     for m in _KATAKANA_RUN.finditer(compact):
         share = min(1.0, 2.5 / (m.end() - m.start() - 1))
@@ -639,4 +1148,6 @@ def japanese_weights(text: str) -> dict[str, float]:
     for i in range(len(compact) - 1):
         bigram = compact[i : i + 2]
         out[bigram] = max(out.get(bigram, 0.0), japanese_weight(bigram) * factor[i])
+    for m in _JA_LONE.finditer(compact):
+        out[m.group()] = 1.0
     return out

@@ -70,8 +70,29 @@ def test_heldout_family_is_kept_apart_from_dev() -> None:
     }
 
 
+def test_dev2_split_covers_every_claim_and_is_kept_apart() -> None:
+    ids = {c["id"] for c in claims_gen.load_claims()}
+    assert set(claims_gen.DEV2) == ids
+    for c in claims_gen.load_claims():
+        rewordings, refutations = claims_gen.DEV2[c["id"]]
+        assert len(rewordings) >= 3 and len(refutations) >= 2
+    dev2 = claims_gen.load_split("dev2")
+    assert {r["claim"] for r in dev2 if r["label"]} == ids
+    assert {r["family"] for r in dev2 if r["label"]} == {"dev2", "dev2-frame"}
+    assert {r["family"] for r in dev2 if not r["label"]} == {"counter", "refute", "topical"}
+    assert all(not re.search(r"\{\w+\}", str(r["text"])) for r in dev2)
+    earlier = {str(r["text"]) for split in ("dev", "heldout") for r in claims_gen.load_split(split)}
+    assert not {str(r["text"]) for r in dev2} & earlier
+    assert not {*claims_gen.FRAMES_DEV2, *claims_gen.REFUTING_FRAMES_DEV2} & {
+        *claims_gen.FRAMES_DEV,
+        *claims_gen.HEDGES_DEV,
+        *claims_gen.FRAMES_HELDOUT,
+        *claims_gen.REFUTING_FRAMES,
+    }
+
+
 def test_blind_split_is_frozen_and_kept_apart() -> None:
-    assert claims_gen.SPLITS == ("dev", "heldout", "blind")
+    assert claims_gen.SPLITS[:4] == ("dev", "dev2", "heldout", "blind")
     assert claims_gen.main(["--check"]) == 0
     claims = claims_gen.load_claims()
     assert {c["id"] for c in claims} == set(claims_gen.BLIND)
@@ -107,8 +128,61 @@ def test_blind_split_is_frozen_and_kept_apart() -> None:
     assert not topical & {t for group in claims_gen.TOPICAL_BLIND.values() for t in group}
 
 
-def test_timing_never_draws_on_the_blind_split() -> None:
-    assert "blind" not in evaluate.TIMING_SPLITS
+def test_blind2_split_is_frozen_and_kept_apart() -> None:
+    assert claims_gen.SPLITS[-1] == "blind2"
+    ids = {c["id"] for c in claims_gen.load_claims()}
+    assert set(claims_gen.BLIND2) == ids
+    blind2 = claims_gen.load_split("blind2")
+    assert blind2 == list(claims_gen.records("blind2"))
+    assert {r["claim"] for r in blind2 if r["label"]} == ids
+    assert {r["family"] for r in blind2 if r["label"]} == {"blind2", "blind2-frame"}
+    assert {r["family"] for r in blind2 if not r["label"]} == {"counter", "refute", "topical"}
+    assert {r["language"] for r in blind2} == {"en", "ja"}
+    assert all(not re.search(r"\{\w+\}", str(r["text"])) for r in blind2)
+    assert all(str(r["id"]).startswith("blind2-") for r in blind2)
+    # nothing of blind2 comes from an earlier split, table or frame
+    earlier_splits = ("dev", "dev2", "heldout", "blind")
+    earlier = {str(r["text"]) for split in earlier_splits for r in claims_gen.load_split(split)}
+    assert not {str(r["text"]) for r in blind2} & earlier
+    written = {w for row in claims_gen.REWORDINGS.values() for w in row}
+    written |= {w for row in claims_gen.BLIND.values() for w in row if w}
+    written |= {w for rows in claims_gen.DEV2.values() for group in rows for w in group}
+    assert not written & {w for rows in claims_gen.BLIND2.values() for group in rows for w in group}
+    earlier_frames = {
+        *claims_gen.FRAMES_DEV,
+        *claims_gen.HEDGES_DEV,
+        *claims_gen.FRAMES_HELDOUT,
+        *claims_gen.REFUTING_FRAMES,
+        *claims_gen.FRAMES_BLIND,
+        *claims_gen.REFUTING_FRAMES_BLIND,
+        *claims_gen.FRAMES_DEV2,
+        *claims_gen.REFUTING_FRAMES_DEV2,
+        *claims_gen.FRAMES_JA_DEV,
+        *claims_gen.FRAMES_JA_HELDOUT,
+        *claims_gen.FRAMES_JA_BLIND,
+        *claims_gen.REFUTING_FRAMES_JA,
+        *claims_gen.REFUTING_FRAMES_JA_BLIND,
+        *claims_gen.FRAMES_JA_DEV2,
+        *claims_gen.REFUTING_FRAMES_JA_DEV2,
+    }
+    new_frames = {
+        *claims_gen.FRAMES_BLIND2,
+        *claims_gen.REFUTING_FRAMES_BLIND2,
+        *claims_gen.FRAMES_JA_BLIND2,
+        *claims_gen.REFUTING_FRAMES_JA_BLIND2,
+    }
+    assert not earlier_frames & new_frames
+    topical = {
+        t
+        for table in (claims_gen.TOPICAL, claims_gen.TOPICAL_BLIND, claims_gen.TOPICAL_DEV2)
+        for group in table.values()
+        for t in group
+    }
+    assert not topical & {t for group in claims_gen.TOPICAL_BLIND2.values() for t in group}
+
+
+def test_timing_never_draws_on_the_blind_splits() -> None:
+    assert not {"blind", "blind2"} & set(evaluate.TIMING_SPLITS)
 
 
 def test_claim_text_helpers() -> None:
@@ -189,18 +263,32 @@ def test_tables_cover_every_family() -> None:
     assert {"dev-pos", "heldout-pos", "blind-pos", "dev-neg", "blind-neg", "blind-pos-ja"} <= set(
         summary
     )
+    assert {"dev2-pos-ja", "blind2-pos-en", "blind2-neg"} <= set(summary)
     assert all(0.0 <= v <= 1.0 for v in summary.values())
     families = ("frame", "hedge", "synonym", "reorder", "restate", "heldout", "refute", "blind")
     for family in (*families, "blind-question"):
         assert f"{family} (en) |" in table
     assert "| blind | blind (ja) |" in table
     row = evaluate.summary_row("recall, all", summary, "pos")
-    assert row.startswith("| recall, all | ") and row.count("|") == 5
+    assert row.startswith("| recall, all | ") and row.count("|") == len(claims_gen.SPLITS) + 2
+    header = evaluate.summary_header(("dev", "blind"))
+    assert header.splitlines() == ["| measure | dev | blind (seen) |", "|---|--:|--:|"]
     fairness = FairnessCheck(FairnessOptions.model_validate({}))
     per_category, per_family, fair_summary = evaluate.fairness_tables(fairness, errors=0)
     assert all(f"| dev | {c} |" in per_category for c in CATEGORIES)
     assert "| heldout | heldout | negative |" in per_family
     assert 0.0 <= fair_summary["dev-fp-rate"] <= 1.0
+
+
+def test_splits_option_scores_only_the_splits_named(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert evaluate.main(["--splits", "dev", "--no-speed", "--no-fairness"]) == 0
+    out = capsys.readouterr().out
+    assert "| measure | dev |\n" in out and "| dev | frame (en) |" in out
+    assert "heldout" not in out.split("### Disinformation: by family")[1]
+    with pytest.raises(SystemExit):
+        evaluate.main(["--splits", "train"])
 
 
 def test_synthetic_claims_and_answers() -> None:

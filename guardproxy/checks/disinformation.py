@@ -11,15 +11,22 @@ an answer is compared with the claims of its language:
   the weighted share of the claim's terms the sentence contains, in any order, reduced
   when they lie scattered across a long sentence. A second stage lets a claim term the
   sentence lacks earn part of its weight from a sentence term of near spelling (character
-  trigrams). Japanese: the same with character bigrams.
+  trigrams). A claim's relation terms (causes, spreads, cures, prevents, is a hoax...)
+  must be in the sentence, or a close one in their place ("stops colds" for prevents):
+  naming the claim's subject without saying anything of the kind asserts nothing.
+  Japanese: the same with character bigrams of the folded text (`claimtext.japanese_text`).
 - Candidates: a MinHash signature of the sentence (and of windows of a long one) looked up
   in banded LSH tables, so only claims sharing a band with the sentence are scored. The
   sentence's features are first restricted to the database's vocabulary, which keeps the
   estimated similarity high when a claim is stated inside a longer sentence.
-- Negation: a sentence repeats a claim only if it negates as often as the claim does and
-  calls nothing false or a myth that the claim does not ("vaccines do not cause autism",
-  "it is a myth that ..."). A short follow-up sentence such as "This is a myth." and list
-  items under a heading like "Common myths:" refute too. A question asserts nothing unless
+- Negation: a sentence repeats a claim only if it negates as often as the claim does,
+  rejects nothing ("dismissed the idea that ...") and calls nothing false, a myth or a hoax
+  more often than the claim itself does ("vaccines do not cause autism", "it is a myth
+  that ..."). A word stating the opposite of a claim term counts as a negation ("measles
+  is a serious illness", "the Earth is round"), and "not" before it cancels ("not round").
+  A sentence that refutes any claim it matches asserts none. A short follow-up sentence
+  such as "This is a myth." and list items under a heading like "Common myths:" refute
+  too. A question asserts nothing unless
   the next sentence is a plain "yes" ("Is the Earth flat? Yes.").
 
 Optional topic notices point answers about sensitive subjects (elections, health,
@@ -245,13 +252,16 @@ class Features:
     """Content terms (English) or character bigrams (Japanese), in text order."""
     cues: dict[str, int]
     """Negation and refutation cues and their counts; absent when zero."""
+    opposed: frozenset[str] = frozenset()
+    """Terms the text states the opposite of ("round" opposes flat); each one a claim
+    holds counts as a negation when the sentence is compared with it."""
 
 
 def features(text: str, language: str) -> Features:
     if language == "ja":
         return Features(tuple(claimtext.japanese_shingles(text)), claimtext.japanese_cues(text))
-    terms, cues, _ = claimtext.english_features(text)
-    return Features(tuple(terms), cues)
+    f = claimtext.english_features(text)
+    return Features(tuple(f.terms), f.cues, f.opposed)
 
 
 class MinHasher:
@@ -279,6 +289,10 @@ class _Form:
     terms: frozenset[str]
     need: int
     """Features a sentence must share with this wording at least."""
+    relation: frozenset[str]
+    """Its terms that say what it asserts; a sentence must share one of them, if any."""
+    stand_ins: tuple[tuple[str, frozenset[str]], ...]
+    """Each relation term with the related terms that may stand in for it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +311,18 @@ class LanguageIndex:
         for n, claim in enumerate(self.claims):
             for wording in (claim.text, *claim.variants):
                 f = features(wording, language)
+                if claimtext.CLAUSE_BREAK in f.sequence:
+                    f = Features(
+                        tuple(t for t in f.sequence if t != claimtext.CLAUSE_BREAK), f.cues
+                    )
+                if f.opposed:
+                    # a claim says what it says: the terms its words oppose are no part of it
+                    f = Features(tuple(t for t in f.sequence if t not in f.opposed), f.cues)
+                fakes = f.sequence.count(claimtext.FAKE_TERM) if language == "en" else 0
+                if fakes:
+                    # a hoax claim may be repeated with as many words of falsity as it has
+                    # terms of faking ("staged" allows "a hoax")
+                    f = Features(f.sequence, {**f.cues, "fake": fakes})
                 shape = claimtext.japanese_weights(wording) if language == "ja" else {}
                 if len(set(f.sequence)) < _MIN_FEATURES:
                     raise ValueError(
@@ -311,6 +337,7 @@ class LanguageIndex:
         self.forms: list[_Form] = []
         for n, f, shape in texts:
             weights = {t: self.idf[t] * shape.get(t, 1.0) for t in set(f.sequence)}
+            relation = frozenset(weights) & _RELATIONS[language]
             self.forms.append(
                 _Form(
                     n,
@@ -319,6 +346,12 @@ class LanguageIndex:
                     f.cues,
                     frozenset(weights),
                     min(len(weights), 3),
+                    relation,
+                    tuple(
+                        (t, claimtext.RELATED_TERMS[t])
+                        for t in sorted(relation)
+                        if t in claimtext.RELATED_TERMS
+                    ),
                 )
             )
         self._vectors = {t: hasher.vector(t) for t in df}
@@ -377,14 +410,31 @@ class LanguageIndex:
         word forms the stemmer leaves apart ("contagion", "contagious")."""
         shared = form.terms & present
         lacking = len(form.terms) - len(shared)
+        # most candidates end here: not even a stand-in could bring them close
+        if len(shared) + 1 < form.need and lacking > _NEAR_TERMS + 1:
+            return 0.0
+        stand_in: tuple[str, str] | None = None
+        if form.relation and form.relation.isdisjoint(shared):
+            if not form.stand_ins:
+                return 0.0
+            # a related relation term stands in for the claim's own, for part of its weight
+            stand_in = next(((t, min(r & present)) for t, r in form.stand_ins if r & present), None)
+            if stand_in is None:
+                return 0.0
+            lacking -= 1
         second = bool(prefixes) and 0 < lacking <= _NEAR_TERMS
-        if len(shared) < form.need and not second:
+        if len(shared) + (stand_in is not None) < form.need and not second:
             return 0.0
         got = sum(map(form.weights.__getitem__, shared))
         near: list[str] = []
+        if stand_in is not None:
+            got += form.weights[stand_in[0]] * _NEAR_CREDIT
+            near.append(stand_in[1])
         if second and got >= (floor - _NEAR_GAP) * form.total:
             assert prefixes is not None
             missing = form.terms - shared
+            if stand_in is not None:
+                missing = missing - {stand_in[0]}
             if got + _NEAR_CREDIT * sum(map(form.weights.__getitem__, missing)) >= (
                 floor * form.total
             ):
@@ -402,6 +452,8 @@ class LanguageIndex:
             # the claim's terms spread over a long sentence state it less than a compact run
             span = _shortest_window(sequence, shared | frozenset(near))
             allowed = 2 * len(form.weights) + 2
+            if not span:
+                return 0.0
             if span > allowed:
                 score *= (allowed / span) ** 0.5
         return score
@@ -416,14 +468,34 @@ class LanguageIndex:
         )
         prefixes = _prefix_map(present) if self.language == "en" else None
         best: tuple[float, int] | None = None
+        above: list[int] = []
         for i in pool:
             s = self.score(self.forms[i], feats.sequence, present, threshold, prefixes)
-            if s >= threshold and (best is None or s > best[0] or (s == best[0] and i < best[1])):
+            if s < threshold:
+                continue
+            above.append(i)
+            if best is None or s > best[0] or (s == best[0] and i < best[1]):
                 best = (s, i)
         if best is None:
             return None, False
-        form = self.forms[best[1]]
-        return Match(self.claims[form.claim], best[0]), _refutes(feats.cues, form.cues)
+        # a sentence that refutes one claim it matches does not assert another one it
+        # matches ("It is a myth that global warming stopped" is no hoax claim)
+        refuted = any(
+            _refutes(self._sentence_cues(feats, self.forms[i]), self.forms[i].cues) for i in above
+        )
+        return Match(self.claims[self.forms[best[1]].claim], best[0]), refuted
+
+    @staticmethod
+    def _sentence_cues(feats: Features, form: _Form) -> dict[str, int]:
+        """The sentence's cues against one wording: each claim term it states the opposite
+        of counts as a negation."""
+        turned = len(feats.opposed & form.terms)
+        if not turned:
+            return feats.cues
+        return {**feats.cues, "neg": feats.cues.get("neg", 0) + turned}
+
+
+_RELATIONS = {"en": claimtext.RELATION_TERMS, "ja": claimtext.JA_RELATION_FORMS}
 
 
 # second stage: at most this many claim terms, worth at most this share of the claim, can
@@ -467,24 +539,35 @@ def _trigram_dice(a: str, b: str) -> float:
 
 
 def _refutes(sentence: dict[str, int], claim: dict[str, int]) -> bool:
-    """A sentence negating more or less than the claim, or calling it wrong, refutes it."""
-    return sentence != claim
+    """A sentence negating more or less than the claim, calling it wrong, or calling it
+    false more often than the claim itself does ("a myth", "a hoax") refutes it."""
+    return (
+        sentence.get("neg", 0) != claim.get("neg", 0)
+        or sentence.get("ref", 0) != claim.get("ref", 0)
+        or sentence.get("fake", 0) > claim.get("fake", 0)
+    )
 
 
 def _shortest_window(sequence: Sequence[str], wanted: frozenset[str]) -> int:
-    """Length of the shortest run of sequence that holds every wanted term."""
+    """Length of the shortest run of sequence that holds every wanted term, within one
+    clause (0 if no clause holds them all)."""
     need = len(wanted)
     have: Counter[str] = Counter()
     covered = 0
-    best = len(sequence)
+    best = 0
     left = 0
     for right, t in enumerate(sequence):
+        if t == claimtext.CLAUSE_BREAK:
+            have.clear()
+            covered = 0
+            left = right + 1
+            continue
         if t in wanted:
             have[t] += 1
             if have[t] == 1:
                 covered += 1
         while covered == need:
-            best = min(best, right - left + 1)
+            best = min(best, right - left + 1) if best else right - left + 1
             u = sequence[left]
             if u in wanted:
                 have[u] -= 1
@@ -557,7 +640,8 @@ def match_text(
 def _has_refuter(sentence: str, language: str) -> bool:
     if language == "ja":
         return bool(claimtext.japanese_cues(sentence))
-    return claimtext.english_features(sentence)[1].get("ref", 0) > 0
+    cues = claimtext.english_features(sentence).cues
+    return cues.get("ref", 0) + cues.get("fake", 0) > 0
 
 
 def _affirmed_next(text: str, spans: list[tuple[int, int]], n: int) -> bool:
@@ -568,8 +652,8 @@ def _affirmed_next(text: str, spans: list[tuple[int, int]], n: int) -> bool:
     follow = text[start:end]
     if not _AFFIRM.match(follow):
         return False
-    _, cues, count = claimtext.english_features(follow)
-    return count <= _FOLLOW_UP_WORDS and not cues
+    f = claimtext.english_features(follow)
+    return f.words <= _FOLLOW_UP_WORDS and not f.cues and not f.opposed
 
 
 def _refuted_next(text: str, spans: list[tuple[int, int]], n: int, language: str) -> bool:
@@ -583,8 +667,8 @@ def _refuted_next(text: str, spans: list[tuple[int, int]], n: int, language: str
         )
     if not _FOLLOW_UP.match(follow):
         return False
-    _, cues, count = claimtext.english_features(follow)
-    return count <= _FOLLOW_UP_WORDS and bool(cues)
+    f = claimtext.english_features(follow)
+    return f.words <= _FOLLOW_UP_WORDS and bool(f.cues)
 
 
 # --- topic notices -------------------------------------------------------------------

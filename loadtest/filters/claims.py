@@ -9,6 +9,15 @@ trailing phrase moved to the front), `restate` (a hand-written rewording). Held-
 family: `heldout`, a second hand-written rewording per claim, inside framings and with
 word swaps that the dev families never use.
 
+Second tuning split (`dev2`, tuned on like dev): Japanese rewordings (particles, polite
+and plain endings, spellings, synonyms) and English ones, alone (`dev2`) and in framings
+(`dev2-frame`); negatives: hand-written refutations without a negation word (`counter`:
+counter-facts, rejecting verbs), refuting frames and topical statements.
+
+Second blind split (`blind2`): written after the dev2 round's matcher changes were frozen
+and evaluated once; same families as dev2 with new wordings, frames and topical
+statements in both languages.
+
 Blind split: wordings written apart from the matcher and evaluated once, after it was
 settled. Positives: `blind` (a conversational and a passive or reordered paraphrase per
 claim, alone and inside new qualifying or embedding frames) and `blind-question` (a yes/no
@@ -31,7 +40,7 @@ from __future__ import annotations
 import random
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
@@ -41,7 +50,7 @@ from loadtest.evalkit import generator_main, jsonl, read_jsonl
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CLAIMS_DIR = Path(__file__).resolve().parents[2] / "policies" / "claims"
 DEFAULT_SEED = 20261126
-SPLITS = ("dev", "heldout", "blind")
+SPLITS = ("dev", "dev2", "heldout", "blind", "blind2")
 HELDOUT_FAMILY = "heldout"
 BLIND_SPLIT = "blind"
 BLIND_FAMILIES = ("blind", "blind-question")
@@ -379,6 +388,463 @@ SWAPS_HELDOUT: dict[str, tuple[str, ...]] = {
     "flat": ("not round",), "alter": ("tamper with",), "rewrite": ("tamper with",),
 }
 # fmt: on
+
+# --- the second tuning split (dev2) -----------------------------------------------------
+# Tuned on, like dev: Japanese rewordings (particles, polite and plain endings, kanji, kana
+# and katakana spellings, synonyms) and refutations that carry no negation word (a
+# counter-fact about the same subject, or a frame that rejects the claim).
+# Claim id -> (rewordings, refutations).
+# fmt: off
+DEV2: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "vaccines-autism": (
+        ("Children can develop autism after receiving their routine vaccines.",
+         "Autism in kids is brought on by vaccination.",
+         "The shots babies get are the reason so many of them become autistic."),
+        ("Autism has strong genetic roots and begins before birth, long before any vaccine "
+         "is given.",
+         "Large studies of vaccinated and unvaccinated children found identical autism rates."),
+    ),
+    "flu-vaccine-gives-flu": (
+        ("Getting a flu jab makes you come down with the flu.",
+         "People catch the flu from the influenza shot.",
+         "The flu shot infects you with influenza."),
+        ("The injected flu vaccine contains inactivated virus, so it is incapable of giving "
+         "anyone the flu.",
+         "A sore arm after the flu shot is an immune response, and the shot protects you "
+         "from flu."),
+    ),
+    "mrna-vaccine-changes-dna": (
+        ("Covid mRNA shots modify the genes in your cells.",
+         "Your genetic code gets altered by the mRNA coronavirus vaccine.",
+         "The mRNA in COVID-19 jabs rewrites human DNA."),
+        ("The mRNA from COVID-19 vaccines stays outside the nucleus and leaves your DNA "
+         "untouched.",
+         "mRNA vaccines break down within days, and your DNA stays exactly as it was."),
+    ),
+    "measles-harmless": (
+        ("Measles is a mild disease that kids get over easily.",
+         "Catching measles as a child does no real harm.",
+         "For children, measles is nothing to worry about."),
+        ("Measles can lead to pneumonia, brain swelling and death in young children.",
+         "Measles is a serious childhood illness that kills thousands every year."),
+    ),
+    "5g-spreads-covid": (
+        ("The coronavirus travels over 5G radio waves.",
+         "5G phone masts are transmitting COVID-19 to people.",
+         "COVID-19 spread because of the 5G rollout."),
+        ("COVID-19 spreads through respiratory droplets, while 5G is just radio waves.",
+         "Iran had big COVID-19 outbreaks before it had any 5G networks."),
+    ),
+    "alcohol-protects-covid": (
+        ("Drinking liquor keeps you safe from the coronavirus.",
+         "Alcohol shields your body against COVID-19 infection.",
+         "A glass of wine a day will guard you against COVID-19."),
+        ("Alcohol weakens the immune system and leaves you more vulnerable to COVID-19.",
+         "Drinking alcohol raises your risk of severe COVID-19."),
+    ),
+    "bleach-cures-covid": (
+        ("Injecting disinfectant into your body gets rid of the coronavirus.",
+         "Bleach is a treatment for COVID-19 if you drink it.",
+         "You can heal COVID-19 by swallowing disinfectant."),
+        ("Drinking bleach or disinfectant poisons you and can be fatal.",
+         "Disinfectant is meant for surfaces, and swallowing it causes serious harm."),
+    ),
+    "hot-weather-kills-covid": (
+        ("The coronavirus dies off in hot weather.",
+         "High temperatures destroy the coronavirus.",
+         "Summer heat wipes out COVID-19."),
+        ("The coronavirus spread rapidly in hot, humid countries too.",
+         "The coronavirus survives hot weather just fine."),
+    ),
+    "antibiotics-cure-viruses": (
+        ("Antibiotics are an effective treatment for colds and flu.",
+         "You should take antibiotics to get over a viral infection like the flu.",
+         "Viral illnesses such as the common cold clear up with antibiotics."),
+        ("Antibiotics only work against bacteria and are useless for colds and flu.",
+         "Colds and flu are viral, so antibiotics do nothing for them."),
+    ),
+    "cold-weather-causes-colds": (
+        ("Being out in chilly weather gives you a cold.",
+         "You catch a cold from being out in the cold weather.",
+         "Winter weather is what brings on the common cold."),
+        ("Colds are caused by viruses, which spread more easily when people crowd indoors "
+         "in winter.",
+         "Viruses, rather than low temperatures, are what cause colds."),
+    ),
+    "vitamin-c-prevents-colds": (
+        ("Vitamin C supplements stop you from catching colds.",
+         "Taking ascorbic acid every day keeps colds away.",
+         "Loading up on vitamin C protects you from the common cold."),
+        ("Vitamin C does little to prevent colds in most people.",
+         "In trials, people taking vitamin C caught just as many colds as everyone else."),
+    ),
+    "hiv-mosquitoes": (
+        ("Mosquitoes can pass HIV from one person to another.",
+         "A mosquito bite can infect you with HIV.",
+         "HIV is carried from person to person by mosquitoes."),
+        ("HIV dies inside the mosquito's gut, so mosquito bites are harmless in that respect.",
+         "Mosquitoes are incapable of transmitting HIV."),
+    ),
+    "sugar-causes-type1-diabetes": (
+        ("Too many sweets give kids type 1 diabetes.",
+         "Type 1 diabetes comes from a diet high in sugar.",
+         "Children develop juvenile diabetes by eating lots of sugar."),
+        ("Type 1 diabetes is an autoimmune condition in which the immune system attacks the "
+         "pancreas.",
+         "Type 1 diabetes is autoimmune, unlike the type 2 form that is linked to weight."),
+    ),
+    "microwave-food-radioactive": (
+        ("Microwave ovens leave radiation in your food.",
+         "Food heated in the microwave turns radioactive.",
+         "Microwaved meals become radioactive."),
+        ("Microwaving food is harmless and makes it no more radioactive than boiling it.",
+         "Microwaves heat food by making water molecules vibrate, and the food stays "
+         "radiation-free."),
+    ),
+    "cancer-contagious": (
+        ("You can catch cancer from another person.",
+         "Cancer can be passed from one person to another like an infection.",
+         "Cancer spreads between people who live together."),
+        ("Cancer develops from changes in a person's own cells, so it stays within that "
+         "person.",
+         "You are safe hugging someone with cancer, since cancer is non-contagious."),
+    ),
+    "sugar-feeds-cancer": (
+        ("Cancer cells thrive on sugar and grow quicker.",
+         "Sugar speeds up the growth of tumours.",
+         "Eating sweets fuels cancer growth."),
+        ("Eating sugar has the same effect on cancer as any other source of calories.",
+         "Sugar in your diet leaves the growth of a tumour unchanged."),
+    ),
+    "antiperspirants-breast-cancer": (
+        ("Using antiperspirant gives women breast cancer.",
+         "Deodorants are a cause of breast cancer.",
+         "Breast cancer can come from the chemicals in antiperspirants."),
+        ("Large studies found antiperspirant users had the same breast cancer risk as "
+         "everyone else.",
+         "Breast cancer rates are the same in women who use deodorant and in women who avoid "
+         "it."),
+    ),
+    "cell-phones-cause-cancer": (
+        ("Mobile phone radiation gives you brain tumours.",
+         "Holding a smartphone to your head causes brain cancer.",
+         "Brain cancer comes from using cell phones."),
+        ("Brain cancer rates stayed level even as mobile phone use exploded.",
+         "Mobile phones emit non-ionizing radio waves that are too weak to damage brain "
+         "cells."),
+    ),
+    "herbs-cure-cancer": (
+        ("Cancer can be healed with herbs.",
+         "Herbal medicine is able to cure cancer.",
+         "Botanical remedies will get rid of cancer."),
+        ("Herbal remedies are powerless against cancer, and some interfere with "
+         "chemotherapy.",
+         "Relying on herbal remedies instead of treatment lets cancer spread."),
+    ),
+    "climate-change-hoax": (
+        ("Global warming is a made-up scam.",
+         "Climate change is a lie.",
+         "The climate crisis is a fraud cooked up by scientists."),
+        ("Climate change is real and driven by human activity.",
+         "Climate change is backed by overwhelming evidence."),
+    ),
+    "warming-caused-by-sun": (
+        ("The sun is responsible for today's global warming.",
+         "Modern climate change is driven by solar activity.",
+         "Global warming these days is the sun's doing."),
+        ("Solar output has been falling slightly while temperatures kept rising.",
+         "The current warming is caused by greenhouse gases, while the Sun has grown "
+         "slightly weaker."),
+    ),
+    "co2-does-not-affect-climate": (
+        ("Humans putting carbon dioxide in the air has no effect on the climate.",
+         "The CO2 we emit makes no difference to the climate.",
+         "Man-made carbon dioxide emissions have no influence on the climate."),
+        ("Human carbon dioxide emissions are the main driver of the warming climate.",
+         "The carbon dioxide people emit traps heat and changes the climate."),
+    ),
+    "global-warming-stopped": (
+        ("The planet stopped warming years ago.",
+         "Global warming came to a halt a few years back.",
+         "Global warming ended years ago."),
+        ("Global warming has continued, and each recent decade was warmer than the last.",
+         "Global warming is speeding up."),
+    ),
+    "moon-landings-faked": (
+        ("The Moon landings were staged by NASA.",
+         "NASA faked the Apollo missions to the Moon.",
+         "The Apollo Moon landing was a hoax."),
+        ("The Apollo astronauts really walked on the Moon and brought back rocks.",
+         "The Apollo Moon landings were genuine."),
+    ),
+    "earth-is-flat": (
+        ("The world is flat, not round.",
+         "Our planet is a flat disc.",
+         "We live on a flat Earth."),
+        ("The Earth is round.",
+         "The Earth is an oblate spheroid, slightly wider at the equator."),
+    ),
+    "lightning-never-strikes-twice": (
+        ("Lightning will not hit the same spot twice.",
+         "The same location is never struck by lightning a second time.",
+         "Lightning doesn't strike one place two times."),
+        ("Tall buildings are struck by lightning many times a year.",
+         "Lightning often strikes the same place twice."),
+    ),
+    "rubber-tires-protect-lightning": (
+        ("In a car, the rubber tyres keep you safe from lightning.",
+         "Rubber tires insulate you from lightning strikes.",
+         "The rubber tires on your car shield you from lightning."),
+        ("A car protects you from lightning because its metal shell carries the current "
+         "around you.",
+         "The metal frame of the car, rather than the rubber tires, protects you from "
+         "lightning."),
+    ),
+    "earthquakes-predictable": (
+        ("Seismologists know in advance when an earthquake will hit.",
+         "Earthquakes can be forecast by experts.",
+         "Scientists can predict when earthquakes will happen."),
+        ("Earthquakes are unpredictable.",
+         "Earthquakes strike without warning, even for seismologists."),
+    ),
+    "doorway-safest-earthquake": (
+        ("In an earthquake, stand in a doorframe; it's the safest spot.",
+         "Doorways are the most secure place to be in an earthquake.",
+         "When the ground shakes, the safest place to stand is under a door frame."),
+        ("In an earthquake, a doorway is more dangerous than getting under a sturdy table.",
+         "Doorways offer little protection during an earthquake."),
+    ),
+    "open-windows-tornado": (
+        ("Cracking the windows open in a tornado balances the air pressure and keeps the "
+         "house standing.",
+         "You should open your windows when a tornado hits so the pressure evens out and "
+         "the house survives.",
+         "Opening the windows equalizes the pressure during a tornado, which saves your "
+         "home."),
+        ("Opening windows during a tornado wastes precious time and lets debris fly in.",
+         "Tornado damage comes from wind and debris, and open windows change nothing."),
+    ),
+    "overpass-tornado-shelter": (
+        ("Hiding under a highway overpass will protect you from a tornado.",
+         "Freeway overpasses give good shelter during tornadoes.",
+         "If a tornado comes, an overpass is a safe place to shelter."),
+        ("Highway overpasses are deadly places to shelter from a tornado.",
+         "Overpasses act as wind tunnels that make tornado winds even stronger."),
+    ),
+    "vote-by-text": (
+        ("In US elections, you can text your vote.",
+         "Americans can send their ballot choices by SMS.",
+         "Texting your choice to the election office counts as a vote in the US."),
+        ("US election officials accept votes only in person or by mail.",
+         "Text messages urging you to vote by SMS in US elections are a scam."),
+    ),
+    "ja-vaccines-autism": (
+        ("ワクチンを打つと自閉症になります。",
+         "予防接種のせいで子どもが自閉症になる。",
+         "自閉症の原因はワクチンです。",
+         "ワクチンを接種した子どもは自閉症になりやすい。",
+         "予防注射が原因で自閉症になるんです。"),
+        ("自閉症の原因は主に遺伝的な要因だと考えられています。",
+         "ワクチンと自閉症を結びつける説は科学的に否定されています。",
+         "ワクチンを接種した子どもと接種していない子どもで、自閉症の割合は同じでした。"),
+    ),
+    "ja-flu-vaccine-gives-flu": (
+        ("インフルエンザの予防接種でインフルエンザになります。",
+         "インフルエンザワクチンを接種するとインフルエンザに感染する。",
+         "インフルのワクチンを打つと、インフルにかかってしまう。",
+         "インフルエンザワクチンのせいでインフルエンザを発症する。",
+         "インフルエンザの注射を受けるとインフルエンザにかかります。"),
+        ("インフルエンザワクチンは不活化ワクチンなので、接種で感染することはありません。",
+         "インフルエンザワクチンは重症化を防ぐ効果があります。",
+         "インフルエンザワクチンを打っても、それが原因で発症することはない。"),
+    ),
+    "ja-5g-spreads-covid": (
+        ("5Gの電波のせいで新型コロナが広まっています。",
+         "新型コロナウイルスは5Gによって拡散されている。",
+         "5G基地局が新型コロナを広げているのです。",
+         "コロナウイルスが5Gの電波で感染拡大している。",
+         "5Gの電波は新型コロナウイルスを広めている。"),
+        ("ウイルスは電波では運ばれません。",
+         "5Gが普及していない国でも新型コロナウイルスは広がりました。",
+         "新型コロナウイルスは人から人へ飛沫で広がるもので、5Gとは無関係です。"),
+    ),
+    "ja-antibiotics-cure-cold": (
+        ("風邪をひいたら抗生物質を飲めば治る。",
+         "抗生物質は風邪に効果がある。",
+         "風邪には抗菌薬が効きます。",
+         "風邪を治すには抗生物質が一番だ。",
+         "抗生物質を飲むと風邪が早く治る。"),
+        ("風邪の原因の多くはウイルスなので、抗生物質は効きません。",
+         "抗生物質は細菌に作用する薬で、ウイルスが原因の風邪には無効です。",
+         "風邪に抗生物質を使っても効果はありません。"),
+    ),
+    "ja-heatstroke-indoors": (
+        ("家の中にいれば熱中症にはならない。",
+         "室内にいる限り熱中症の心配はない。",
+         "屋内では熱中症になりません。",
+         "熱中症は外でしか起こらない。",
+         "部屋の中なら熱中症は起きない。"),
+        ("熱中症は屋内でも多く発生しています。",
+         "室内でも熱中症になることがあります。",
+         "熱中症で搬送される人の多くは住宅の中で発症しています。"),
+    ),
+    "ja-cancer-contagious": (
+        ("がんは他人に感染する。",
+         "癌は人から人へうつります。",
+         "ガンはうつる病気だ。",
+         "がん患者と一緒にいるとがんがうつる。",
+         "がんは伝染する。"),
+        ("がんは感染症ではありません。",
+         "がんは自分の細胞の変化によって起こる病気で、他人にうつるものではない。",
+         "がん患者に触れてもがんはうつりません。"),
+    ),
+    "ja-earthquakes-predictable": (
+        ("地震の発生は前もって予測できる。",
+         "地震がいつ起きるかは予知することができる。",
+         "専門家は地震を予知できます。",
+         "大地震は事前に予知可能だ。",
+         "地震の予知は可能である。"),
+        ("地震を正確に予知することは不可能です。",
+         "現在の科学では地震の予知はできません。",
+         "地震の発生時期を前もって知ることは難しいとされています。"),
+    ),
+    "ja-metal-attracts-lightning": (
+        ("金属のネックレスをしていると雷に打たれやすい。",
+         "身につけた金属が雷を引き寄せる。",
+         "時計などの金属を身に着けていると落雷にあいやすい。",
+         "金属製のものを持っていると雷が落ちやすくなります。",
+         "雷は金属に引き寄せられる。"),
+        ("雷は金属ではなく高いところに落ちやすい。",
+         "金属を外しても雷の危険は変わりません。",
+         "雷が落ちる場所は、金属の有無よりも高さで決まります。"),
+    ),
+    "ja-moon-landings-faked": (
+        ("アポロ計画の月面着陸はでっち上げだった。",
+         "アポロの月着陸は嘘だった。",
+         "アポロ11号の月面着陸はやらせだった。",
+         "人類の月面着陸は捏造です。",
+         "アポロの月面着陸はフェイクだ。"),
+        ("アポロの宇宙飛行士は本当に月面に着陸しました。",
+         "アポロの月面着陸は本物です。",
+         "月面着陸が捏造だという説は根拠がありません。"),
+    ),
+    "ja-internet-voting": (
+        ("国政選挙ではネットから投票できます。",
+         "日本の選挙はオンラインで投票可能だ。",
+         "日本では国政選挙の投票をインターネットで済ませられる。",
+         "インターネット投票で日本の国政選挙に参加できる。",
+         "日本の国政選挙はスマホで投票できるようになっている。"),
+        ("日本の国政選挙では、ネット投票は導入されていません。",
+         "国政選挙の投票は投票所か郵便で行います。",
+         "日本の国政選挙でインターネット投票はできない。"),
+    ),
+    "ja-climate-change-hoax": (
+        ("地球温暖化は作り話だ。",
+         "温暖化はうそっぱちです。",
+         "気候変動なんて捏造に決まっている。",
+         "地球温暖化は科学者がでっち上げたものだ。",
+         "地球温暖化は嘘です。"),
+        ("地球温暖化は観測で確かめられた事実です。",
+         "地球温暖化がでっち上げだというのは誤りです。",
+         "地球温暖化は現実に起きています。"),
+    ),
+}
+FRAMES_DEV2: tuple[str, ...] = (
+    "My neighbour told me that {c}",
+    "From everything I've seen, {c}",
+    "I'm pretty sure {c}",
+    "{C}, as far as I can tell",
+    "The way I heard it, {c}",
+    "Honestly, I think {c}",
+)
+FRAMES_JA_DEV2: tuple[str, ...] = (
+    "聞いた話では、{c}", "知り合いによると、{c}", "ネットの記事によれば、{c}",
+    "昔からよく言われることですが、{c}", "実際のところ、{c}", "母がよく言っていましたが、{c}",
+)
+REFUTING_FRAMES_DEV2: tuple[str, ...] = (
+    "Researchers have dismissed the idea that {c}",
+    "Experts reject the suggestion that {c}",
+    "The evidence contradicts the idea that {c}",
+    "The old story that {c} is just folklore",
+    "There's zero evidence that {c}",
+    "Contrary to claims that {c}, the evidence points the other way",
+    "Anyone who tells you {c} is spreading a rumor",
+    "Fact-checkers have labelled the claim that {c} a falsehood",
+)
+REFUTING_FRAMES_JA_DEV2: tuple[str, ...] = (
+    "{c}という説は科学的に否定されています。",
+    "{c}というのは根拠のない噂です。",
+    "{c}と言われることがありますが、事実ではありません。",
+    "{c}というのは都市伝説です。",
+    "{c}という主張は誤った情報です。",
+    "{c}というのは事実無根です。",
+)
+TOPICAL_DEV2: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Vaccines go through years of safety testing before approval.",
+        "Autism spectrum disorder affects how people communicate and interact.",
+        "The flu vaccine is especially important for pregnant women and older adults.",
+        "Measles vaccination has prevented millions of deaths.",
+        "5G networks use higher frequencies than 4G networks.",
+        "Doctors warn that alcohol can interact with many medicines.",
+        "Antibiotic resistance grows when antibiotics are overused.",
+        "Regular exercise lowers the risk of type 2 diabetes.",
+        "Breast cancer screening can catch tumours early.",
+        "Global temperatures have risen by about 1.1 degrees since pre-industrial times.",
+        "NASA plans to send astronauts back to the Moon.",
+        "The Earth is slightly wider at the equator than at the poles.",
+        "Lightning kills a few dozen people in the United States each year.",
+        "Earthquake early warning systems can give a few seconds of notice before shaking "
+        "arrives.",
+        "Tornado shelters are often built underground.",
+        "Many states let voters track their mail ballots online.",
+        "Sunscreen protects your skin from ultraviolet rays.",
+        "Hot weather increases the risk of heat stroke.",
+        "Cold weather can make asthma symptoms worse.",
+    ),
+    "ja": (
+        "ワクチンの副反応として発熱が出ることがあります。",
+        "インフルエンザは毎年冬に流行します。",
+        "5Gの電波は4Gより高い周波数を使います。",
+        "風邪をひいたら十分な休養をとりましょう。",
+        "熱中症は高齢者に多く、屋外でも屋内でも注意が必要です。",
+        "がんは日本人の死因の第一位です。",
+        "地震が起きたら、まず身の安全を確保しましょう。",
+        "雷は高い建物や木に落ちやすい。",
+        "アポロ計画では6回の月面着陸が行われました。",
+        "選挙の投票日には投票所で投票します。",
+        "地球温暖化の主な原因は温室効果ガスです。",
+    ),
+}
+# fmt: on
+
+
+def dev2_positives(rng: random.Random) -> Iterator[tuple[str, str, str, str]]:
+    """(family, claim id, language, text) of the dev2 split's positives."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        frames = FRAMES_JA_DEV2 if lang == "ja" else FRAMES_DEV2
+        bare = "{c}" if lang == "ja" else "{C}"
+        for text in DEV2[cid][0]:
+            yield "dev2", cid, lang, _sentence(bare, text, lang)
+            yield "dev2-frame", cid, lang, _sentence(rng.choice(frames), text, lang)
+
+
+def dev2_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, str]]:
+    """(family, claim id or None, language, text) of the dev2 split's negatives."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        rewordings, refutations = DEV2[cid]
+        for text in refutations:
+            yield "counter", cid, lang, text
+        frames = REFUTING_FRAMES_JA_DEV2 if lang == "ja" else REFUTING_FRAMES_DEV2
+        for frame in rng.sample(frames, 2):
+            clause = rng.choice((claim["claim"], *rewordings))
+            yield "refute", cid, lang, _sentence(frame, clause, lang)
+    for lang, sentences in TOPICAL_DEV2.items():
+        for sentence in sentences:
+            yield "topical", None, lang, sentence
+
 
 # --- the blind split ---------------------------------------------------------------------
 # Written in one go and evaluated once. Claim id -> (conversational paraphrase, passive or
@@ -776,6 +1242,488 @@ def blind_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, 
             yield "topical", None, lang, sentence
 
 
+# --- the second blind split (blind2) --------------------------------------------------
+# Written in one go after the matcher changes of the dev2 round were frozen, and evaluated
+# once. Claim id -> (rewordings, refutations). Rewordings: conversational, passive and
+# explanatory paraphrases (Japanese: plain and polite endings, other verbs and spellings);
+# refutations: counter-facts about the same subject and statements that set the claim
+# aside, many without a negation word. None of these wordings appears in an earlier table.
+# fmt: off
+BLIND2: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "vaccines-autism": (
+        ("Parents should know that the jabs kids get are what make them autistic.",
+         "There is a direct causal link between childhood immunizations and autism.",
+         "Autism is one of the side effects of vaccinating your children."),
+        ("Autism begins developing in the womb, long before a child receives any vaccine.",
+         "Scientists have ruled out vaccines as a cause of autism.",
+         "The supposed connection between vaccines and autism came from a retracted, "
+         "fraudulent study."),
+    ),
+    "flu-vaccine-gives-flu": (
+        ("If you get the flu shot, you'll end up sick with the flu.",
+         "Influenza is actually caused by the influenza vaccine.",
+         "The seasonal flu jab infects people with the very virus it targets."),
+        ("The flu shot contains only inactivated virus, so it can't give you the flu.",
+         "Mild aches after the flu vaccine are a sign of immunity building up, and the "
+         "vaccine protects you from the flu.",
+         "Doctors stress that the influenza vaccine prevents flu rather than causing it."),
+    ),
+    "mrna-vaccine-changes-dna": (
+        ("Getting an mRNA COVID shot permanently alters your genetic code.",
+         "Your DNA is modified by the mRNA coronavirus vaccines.",
+         "The mRNA vaccines for COVID-19 rewrite the DNA inside your cells."),
+        ("mRNA from COVID-19 vaccines is broken down within days and never reaches your DNA.",
+         "Your DNA stays intact after an mRNA COVID vaccine.",
+         "Geneticists have dismissed fears that mRNA vaccines alter human DNA."),
+    ),
+    "measles-harmless": (
+        ("Measles is a harmless rite of passage for kids.",
+         "There's nothing dangerous about children catching measles.",
+         "For most children, measles is just a mild and harmless illness."),
+        ("Measles is a dangerous disease that can cause brain damage in children.",
+         "Measles killed over a hundred thousand children last year.",
+         "Calling measles a harmless childhood illness ignores the thousands of deaths it "
+         "causes each year."),
+    ),
+    "5g-spreads-covid": (
+        ("The coronavirus is being transmitted through 5G mobile networks.",
+         "5G phone towers are what spread COVID-19 around the world.",
+         "COVID-19 was spread by the rollout of 5G networks."),
+        ("COVID-19 spreads between people through the air, and radio waves from 5G networks "
+         "play no part in it.",
+         "Countries without any 5G coverage had large COVID-19 outbreaks.",
+         "Health agencies have debunked the idea that 5G networks spread COVID-19."),
+    ),
+    "alcohol-protects-covid": (
+        ("Drinking plenty of alcohol will protect you from catching COVID-19.",
+         "A few shots of vodka protect the body against the coronavirus.",
+         "Alcohol is a good defence against COVID-19 if you drink it regularly."),
+        ("Heavy drinking weakens your immune defences and raises your risk from COVID-19.",
+         "Alcohol offers no protection against COVID-19.",
+         "Drinking alcohol makes you more susceptible to COVID-19, not less."),
+    ),
+    "bleach-cures-covid": (
+        ("You can cure COVID-19 by drinking a small amount of bleach.",
+         "Injecting disinfectant into the body is an effective cure for COVID-19.",
+         "COVID-19 can be treated by swallowing diluted bleach."),
+        ("Drinking bleach is poisonous and can kill you; it is no cure for COVID-19.",
+         "Disinfectant belongs on surfaces, and injecting it into the body is "
+         "life-threatening.",
+         "Poison control centres warn that swallowing disinfectant causes severe harm rather "
+         "than curing COVID-19."),
+    ),
+    "hot-weather-kills-covid": (
+        ("Hot summer weather kills the coronavirus.",
+         "The coronavirus can't survive in high temperatures.",
+         "Heat destroys COVID-19, so it will disappear when the weather gets hot."),
+        ("COVID-19 spread quickly in hot countries like Brazil and India.",
+         "The coronavirus survives in hot weather just as it does in cold weather.",
+         "Warm temperatures have little effect on the coronavirus."),
+    ),
+    "antibiotics-cure-viruses": (
+        ("A course of antibiotics will cure a cold or the flu.",
+         "Viral infections like the common cold are cured by antibiotics.",
+         "Doctors should prescribe antibiotics because they cure viral infections such as "
+         "flu."),
+        ("Antibiotics only kill bacteria, so they are useless against colds and flu.",
+         "Taking antibiotics for a viral infection such as flu only breeds resistant "
+         "bacteria.",
+         "Colds and flu are caused by viruses, which antibiotics cannot treat."),
+    ),
+    "cold-weather-causes-colds": (
+        ("Going outside with wet hair in cold weather gives you a cold.",
+         "Chilly weather is the main cause of the common cold.",
+         "If you get cold, you'll catch a cold."),
+        ("Colds are caused by viruses, not by cold weather.",
+         "People catch more colds in winter because they spend more time indoors together.",
+         "Being cold does not give you a cold; a virus does."),
+    ),
+    "vitamin-c-prevents-colds": (
+        ("Vitamin C supplements prevent the common cold.",
+         "Take vitamin C every day and you won't get colds.",
+         "Colds can be prevented by taking plenty of vitamin C."),
+        ("Large trials found that vitamin C does not prevent colds in ordinary people.",
+         "Vitamin C at most shortens a cold by a few hours.",
+         "Researchers have rejected the belief that vitamin C wards off colds."),
+    ),
+    "hiv-mosquitoes": (
+        ("Mosquitoes can transmit HIV when they bite people.",
+         "HIV is passed on through mosquito bites.",
+         "You can catch HIV if a mosquito bites you."),
+        ("HIV cannot survive or multiply inside a mosquito.",
+         "Mosquitoes digest the blood they take and do not inject it into the next person.",
+         "Health experts have ruled out mosquitoes as a route of HIV transmission."),
+    ),
+    "sugar-causes-type1-diabetes": (
+        ("Children who eat lots of sugar develop type 1 diabetes.",
+         "A diet full of sugar is what causes type 1 diabetes.",
+         "Type 1 diabetes is the result of eating too many sweets."),
+        ("Type 1 diabetes happens when the immune system destroys insulin-making cells.",
+         "Sugar intake has nothing to do with developing type 1 diabetes.",
+         "Type 1 diabetes is an autoimmune disease, while too much sugar is linked to "
+         "type 2."),
+    ),
+    "microwave-food-radioactive": (
+        ("Microwaved food becomes radioactive.",
+         "Cooking your food in a microwave makes it radioactive.",
+         "Microwave ovens make the food inside them radioactive."),
+        ("Microwaves heat food without making it radioactive.",
+         "Microwaved food is perfectly safe to eat and contains no radiation.",
+         "Microwave ovens use non-ionizing waves that leave food free of radioactivity."),
+    ),
+    "cancer-contagious": (
+        ("Cancer is a contagious disease.",
+         "You can catch cancer from someone who has it.",
+         "Cancer spreads from one person to another like a cold."),
+        ("Cancer cannot be passed from person to person.",
+         "You can hug, kiss and share meals with someone who has cancer without any risk of "
+         "catching it.",
+         "Cancer arises from mutations in a person's own cells and is not infectious."),
+    ),
+    "sugar-feeds-cancer": (
+        ("Sugar makes tumours grow faster.",
+         "Cancer cells feed on sugar, so eating sugar speeds up cancer.",
+         "Eating sweets fuels the growth of cancer."),
+        ("Cutting sugar from your diet won't slow a tumour's growth.",
+         "All cells, cancerous or healthy, use glucose, and dietary sugar has no special "
+         "effect on tumour growth.",
+         "Oncologists call the idea that sugar feeds cancer an oversimplification."),
+    ),
+    "antiperspirants-breast-cancer": (
+        ("Antiperspirant use causes breast cancer.",
+         "Deodorants are linked to breast cancer in women.",
+         "Breast cancer is triggered by the chemicals in antiperspirants."),
+        ("Large studies have found no link between antiperspirants and breast cancer.",
+         "The rumour that deodorants cause breast cancer has been investigated and found "
+         "baseless.",
+         "Women who use antiperspirants are no more likely to get breast cancer than women "
+         "who don't."),
+    ),
+    "cell-phones-cause-cancer": (
+        ("Radiation from cell phones causes brain cancer.",
+         "Talking on a mobile phone for hours gives you brain tumours.",
+         "Brain tumours are caused by smartphone use."),
+        ("Brain cancer rates have stayed flat even as mobile phone use soared.",
+         "The radio waves from cell phones are too weak to damage DNA or cause brain cancer.",
+         "Experts have found no convincing evidence that mobile phones cause brain tumours."),
+    ),
+    "herbs-cure-cancer": (
+        ("Herbal remedies can cure cancer without any need for chemotherapy.",
+         "Cancer can be healed naturally with herbs.",
+         "Certain herbs are a cure for cancer."),
+        ("Patients who rely on herbal remedies instead of treatment die sooner.",
+         "No herbal remedy has ever been shown to cure cancer.",
+         "Herbal products can interfere with chemotherapy and are not a cure for cancer."),
+    ),
+    "climate-change-hoax": (
+        ("Climate change is a hoax dreamed up by scientists.",
+         "The whole idea of global warming is a fraud.",
+         "Global warming is fake."),
+        ("Climate change is real and is confirmed by decades of measurements.",
+         "Every major scientific organisation accepts that climate change is happening.",
+         "Calling global warming a hoax ignores overwhelming evidence."),
+    ),
+    "warming-caused-by-sun": (
+        ("The Sun is to blame for the current global warming.",
+         "Today's global warming is the result of increased solar activity.",
+         "The warming we see today is caused by the Sun."),
+        ("Solar activity has declined slightly since the 1980s while global temperatures kept "
+         "rising.",
+         "The current warming is driven by greenhouse gases, not by the Sun.",
+         "If the Sun were responsible, the upper atmosphere would be warming too, but it is "
+         "cooling."),
+    ),
+    "co2-does-not-affect-climate": (
+        ("Carbon dioxide from human activity has no effect on the climate.",
+         "Human CO2 emissions do not change the climate.",
+         "The carbon dioxide we emit doesn't affect the climate at all."),
+        ("Carbon dioxide emitted by people traps heat and warms the climate.",
+         "Human CO2 emissions are the main reason the climate is changing.",
+         "Physicists have known since the 1800s that carbon dioxide affects the climate."),
+    ),
+    "global-warming-stopped": (
+        ("Global warming came to an end years ago.",
+         "The planet hasn't warmed for years; global warming has stopped.",
+         "Global warming paused many years ago."),
+        ("The last ten years were the hottest ever recorded, so global warming is continuing.",
+         "Global warming has not paused; the oceans keep absorbing more heat.",
+         "The apparent slowdown in global warming in the 2000s turned out to be a measurement "
+         "artifact."),
+    ),
+    "moon-landings-faked": (
+        ("NASA faked the Apollo Moon landings.",
+         "The Moon landings were filmed on a set and never really happened.",
+         "The Apollo astronauts never actually landed on the Moon."),
+        ("Independent observatories tracked the Apollo missions all the way to the Moon.",
+         "The Apollo astronauts left reflectors on the Moon that scientists still use today.",
+         "The Moon landings were genuine achievements witnessed by millions."),
+    ),
+    "earth-is-flat": (
+        ("The Earth is a flat disc, not a globe.",
+         "We live on a flat planet.",
+         "The world is flat."),
+        ("The Earth is a sphere, as photos from space clearly show.",
+         "Ships disappear hull-first over the horizon because the Earth is curved.",
+         "Circumnavigating the globe would be impossible if the Earth were flat."),
+    ),
+    "lightning-never-strikes-twice": (
+        ("Lightning never hits the same spot twice.",
+         "Once lightning has struck a place, it won't strike there again.",
+         "The same place is never struck by lightning twice."),
+        ("Tall towers are struck by lightning again and again.",
+         "Lightning frequently strikes the same place more than once.",
+         "Lightning can hit the same spot twice, and often does."),
+    ),
+    "rubber-tires-protect-lightning": (
+        ("The rubber tyres on a car protect you from lightning.",
+         "You're safe from lightning in a car because its rubber tires insulate you.",
+         "A car's rubber tires keep lightning from hurting you."),
+        ("It is the car's metal body, not its tires, that protects you from lightning.",
+         "Lightning can jump across rubber tires easily, so they give no protection.",
+         "A car protects you from lightning because the metal shell conducts the current "
+         "around you."),
+    ),
+    "earthquakes-predictable": (
+        ("Scientists are able to predict when an earthquake will happen.",
+         "Earthquakes can be forecast in advance.",
+         "Experts can tell exactly when an earthquake is coming."),
+        ("Nobody can predict the exact time of an earthquake.",
+         "Earthquakes strike without warning.",
+         "Seismologists can only give long-term probabilities, not predictions of when a "
+         "quake will hit."),
+    ),
+    "doorway-safest-earthquake": (
+        ("During an earthquake, the safest place to stand is in a doorway.",
+         "Standing under a doorframe is the safest thing to do in an earthquake.",
+         "In an earthquake, you should head for a doorway because it is the safest spot."),
+        ("In an earthquake, you are safer under a sturdy table than in a doorway.",
+         "Modern doorways are no stronger than other parts of the house, so they are not a "
+         "safe place in an earthquake.",
+         "Emergency agencies advise against running to a doorway during an earthquake."),
+    ),
+    "open-windows-tornado": (
+        ("Opening your windows during a tornado equalizes the pressure and saves your house.",
+         "To save your house from a tornado, open the windows so the pressure equalizes.",
+         "Open windows let the pressure equalize during a tornado, which keeps the house from "
+         "exploding."),
+        ("Opening windows during a tornado wastes time and does nothing to save the house.",
+         "Houses are destroyed by wind and debris, not by pressure differences.",
+         "Meteorologists say opening windows before a tornado is a myth that puts people at "
+         "risk."),
+    ),
+    "overpass-tornado-shelter": (
+        ("A highway overpass is a safe place to shelter from a tornado.",
+         "If you're caught in a tornado, shelter under a highway overpass.",
+         "Highway overpasses offer safe shelter during tornadoes."),
+        ("Highway overpasses turn into wind tunnels and are among the worst places to shelter "
+         "from a tornado.",
+         "Sheltering under an overpass during a tornado is extremely dangerous.",
+         "The National Weather Service warns people never to use an overpass as a tornado "
+         "shelter."),
+    ),
+    "vote-by-text": (
+        ("In US elections, voters can send their vote by text message.",
+         "Americans can vote in elections by texting.",
+         "US elections accept votes sent by SMS."),
+        ("No US state lets you vote by text message.",
+         "Votes in US elections must be cast in person or by mail.",
+         "Election officials warn that messages offering to take your vote by text are a "
+         "scam."),
+    ),
+    "ja-vaccines-autism": (
+        ("ワクチンを接種すると自閉症を発症します。",
+         "自閉症はワクチンが原因で起こる。",
+         "予防接種を受けた子どもは自閉症になる。",
+         "子どもが自閉症になったのはワクチンのせいだ。"),
+        ("自閉症とワクチン接種の間に因果関係は認められていません。",
+         "大規模な調査で、ワクチンを接種した子どもとしていない子どもの自閉症の割合は変わりませんでした。",
+         "ワクチンが自閉症を引き起こすという説は、撤回された論文がもとになっています。"),
+    ),
+    "ja-flu-vaccine-gives-flu": (
+        ("インフルエンザワクチンを打てばインフルエンザにかかります。",
+         "インフルエンザの予防接種を受けると、インフルエンザを発症してしまう。",
+         "インフルエンザワクチンが原因でインフルエンザになる。",
+         "インフルエンザワクチンの接種でインフルエンザに感染します。"),
+        ("インフルエンザワクチンには感染力がないため、接種してもインフルエンザにはなりません。",
+         "インフルエンザワクチンはインフルエンザの重症化を防ぎます。",
+         "ワクチンでインフルエンザにかかるというのは誤解です。"),
+    ),
+    "ja-5g-spreads-covid": (
+        ("新型コロナウイルスは5Gの電波を通して広まっている。",
+         "5Gの基地局がコロナを拡散させている。",
+         "5G電波が新型コロナの感染を広げています。",
+         "コロナが広がったのは5Gのせいだ。"),
+        ("ウイルスが電波に乗って移動することはありません。",
+         "5Gが導入されていない地域でも新型コロナは流行しました。",
+         "5Gと新型コロナの拡大を結びつける主張は根拠のない陰謀論です。"),
+    ),
+    "ja-antibiotics-cure-cold": (
+        ("風邪を治すには抗生物質を飲むのが一番効く。",
+         "抗生物質を飲めば風邪はすぐ治ります。",
+         "抗生物質は風邪の治療に効果的です。",
+         "風邪薬として抗生物質はよく効く。"),
+        ("風邪の大半はウイルスによるもので、抗生物質は効きません。",
+         "抗生物質は細菌にしか作用せず、風邪を治す力はありません。",
+         "不要な抗生物質の使用は薬剤耐性菌を増やすだけです。"),
+    ),
+    "ja-heatstroke-indoors": (
+        ("室内にいれば熱中症になることはない。",
+         "家の中では熱中症は起きません。",
+         "熱中症は屋外だけで起こり、屋内では起こらない。",
+         "屋内で過ごしていれば熱中症の心配はありません。"),
+        ("熱中症の多くは住宅の中で発生しています。",
+         "エアコンを使わずに室内にいると熱中症になることがあります。",
+         "高齢者は屋内でも熱中症になりやすいので注意が必要です。"),
+    ),
+    "ja-cancer-contagious": (
+        ("がんは他人に感染する病気だ。",
+         "がん患者からがんがうつる。",
+         "がんは人から人へと伝染します。",
+         "がんの人のそばにいると、がんがうつってしまう。"),
+        ("がんは感染症ではないので、人にうつることはありません。",
+         "がん患者と同じ部屋で過ごしても、がんがうつる心配はありません。",
+         "がんは細胞の遺伝子の変化によって起こる病気です。"),
+    ),
+    "ja-earthquakes-predictable": (
+        ("地震の発生は事前に予知することができます。",
+         "科学者は地震を予測できる。",
+         "地震がいつ来るかは前もって分かる。",
+         "地震は予知が可能だ。"),
+        ("現在の科学では、地震の発生時刻を正確に予知することはできません。",
+         "地震の予知は今のところ不可能だと専門家は述べています。",
+         "地震は前触れなく突然起こります。"),
+    ),
+    "ja-metal-attracts-lightning": (
+        ("金属を身に着けていると雷に打たれやすくなる。",
+         "ネックレスや時計など金属製のものを着けていると、雷が落ちてきやすい。",
+         "金属のアクセサリーは雷を引き寄せる。",
+         "金属類を身につけていると落雷の危険が高まる。"),
+        ("雷は金属の有無に関係なく、高いところに落ちます。",
+         "金属を外しても雷に打たれる危険は減りません。",
+         "雷が金属に引き寄せられるというのは迷信です。"),
+    ),
+    "ja-moon-landings-faked": (
+        ("アポロ計画の月面着陸は捏造されたものだ。",
+         "アポロの月面着陸はスタジオで撮影されたやらせだった。",
+         "人類が月に着陸したという話は作り話だ。",
+         "アポロ11号の月面着陸はでっち上げです。"),
+        ("アポロの宇宙飛行士が持ち帰った月の石は、今も世界中で研究されています。",
+         "月面着陸が捏造だという主張は、多くの証拠によって否定されています。",
+         "アポロ計画で人類は実際に月面に降り立ちました。"),
+    ),
+    "ja-internet-voting": (
+        ("日本の国政選挙ではインターネットから投票できます。",
+         "国政選挙の投票はネットで済ませることができる。",
+         "日本では国政選挙にオンラインで投票することができる。",
+         "スマホがあれば国政選挙に投票できる。"),
+        ("日本の国政選挙では、インターネットを使った投票はまだ導入されていません。",
+         "国政選挙の投票は、投票所か期日前投票、郵便などで行います。",
+         "ネットで投票できるという情報は誤りです。"),
+    ),
+    "ja-climate-change-hoax": (
+        ("地球温暖化は作り話です。",
+         "温暖化は科学者によるでっち上げだ。",
+         "気候変動なんて嘘っぱちだ。",
+         "地球温暖化というのは捏造されたデータに基づくデマだ。"),
+        ("地球温暖化は世界中の観測データで確認されている事実です。",
+         "温暖化がでっち上げだという主張は科学的に否定されています。",
+         "気温の上昇や氷河の縮小など、温暖化の証拠は数多くあります。"),
+    ),
+}
+FRAMES_BLIND2: tuple[str, ...] = (
+    "A friend of mine who works in a hospital says {c}",
+    "I keep reading online that {c}",
+    "Not many people realise it, but {c}",
+    "{C}, which is why I stay careful",
+    "In my experience, {c}",
+    "The truth is that {c}",
+    "According to a video I saw, {c}",
+)
+FRAMES_JA_BLIND2: tuple[str, ...] = (
+    "友達から聞いたんだけど、{c}", "ネットで見たんですが、{c}", "医者の知り合いによれば、{c}",
+    "意外かもしれませんが、{c}", "はっきり言って、{c}", "昔から言われているとおり、{c}",
+)
+REFUTING_FRAMES_BLIND2: tuple[str, ...] = (
+    "Scientists have long since discarded the notion that {c}",
+    "Fact-checkers rate the claim that {c} as false",
+    "It's an old misunderstanding that {c}",
+    "There is no scientific basis for saying that {c}",
+    "Please don't believe people who tell you that {c}",
+    "Research has overturned the idea that {c}",
+    "Some websites still claim that {c}, but the evidence says otherwise",
+)
+REFUTING_FRAMES_JA_BLIND2: tuple[str, ...] = (
+    "{c}という考えは、専門家によって否定されています。",
+    "{c}と思っている人がいますが、これは間違いです。",
+    "{c}という噂には科学的な裏付けがありません。",
+    "{c}というのは根も葉もない話です。",
+    "「{c}」という情報が出回っていますが、事実とは異なります。",
+)
+TOPICAL_BLIND2: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Most vaccines are given in the first two years of life.",
+        "Early signs of autism can include delayed speech.",
+        "Flu season in the northern hemisphere usually peaks in winter.",
+        "The mRNA in vaccines is wrapped in tiny fat particles.",
+        "Measles outbreaks happen when vaccination rates fall.",
+        "5G networks need more antennas than older networks.",
+        "Hand sanitizer should contain at least 60 percent alcohol.",
+        "Antibiotics should be taken exactly as prescribed.",
+        "Type 1 diabetes is often diagnosed in childhood.",
+        "Microwave ovens were invented in the 1940s.",
+        "Cancer is one of the leading causes of death worldwide.",
+        "Regular screening helps find breast cancer early.",
+        "Some herbs, like St John's wort, interact with other medicines.",
+        "Global sea levels have risen by about 20 centimetres since 1900.",
+        "The Moon is about 384,000 kilometres from the Earth.",
+        "Lightning is about five times hotter than the surface of the Sun.",
+        "Most injuries in earthquakes are caused by falling objects.",
+        "Tornado sirens warn people to take shelter immediately.",
+        "Voters in some US states can return their ballots by mail.",
+    ),
+    "ja": (
+        "ワクチンの接種スケジュールは自治体のウェブサイトで確認できます。",
+        "インフルエンザは例年12月から3月に流行します。",
+        "風邪をひいたときは、水分と睡眠をしっかりとりましょう。",
+        "熱中症の予防には、室内でもこまめな水分補給が大切です。",
+        "がん検診は早期発見に役立ちます。",
+        "気象庁は緊急地震速報を発表しています。",
+        "雷注意報が出たら、屋外での活動を控えましょう。",
+        "アポロ11号の宇宙飛行士はアームストロングとオルドリンでした。",
+        "国政選挙の投票率は年代によって大きく異なります。",
+        "地球温暖化を防ぐため、各国が温室効果ガスの削減に取り組んでいます。",
+    ),
+}
+# fmt: on
+
+
+def blind2_positives(rng: random.Random) -> Iterator[tuple[str, str, str, str]]:
+    """(family, claim id, language, text) of the blind2 split's positives."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        frames = FRAMES_JA_BLIND2 if lang == "ja" else FRAMES_BLIND2
+        bare = "{c}" if lang == "ja" else "{C}"
+        for text in BLIND2[cid][0]:
+            yield "blind2", cid, lang, _sentence(bare, text, lang)
+            yield "blind2-frame", cid, lang, _sentence(rng.choice(frames), text, lang)
+
+
+def blind2_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, str]]:
+    """(family, claim id or None, language, text) of the blind2 split's negatives."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        rewordings, refutations = BLIND2[cid]
+        for text in refutations:
+            yield "counter", cid, lang, text
+        frames = REFUTING_FRAMES_JA_BLIND2 if lang == "ja" else REFUTING_FRAMES_BLIND2
+        for frame in rng.sample(frames, 2):
+            clause = rng.choice((claim["claim"], *rewordings))
+            yield "refute", cid, lang, _sentence(frame, clause, lang)
+    for lang, sentences in TOPICAL_BLIND2.items():
+        for sentence in sentences:
+            yield "topical", None, lang, sentence
+
+
 _TAIL = re.compile(r"^(?P<head>.+?) (?P<tail>(?:during|in|by|from|against|with|on) [^,]+)$")
 
 
@@ -889,15 +1837,28 @@ def negatives(split: str, rng: random.Random) -> Iterator[tuple[str, str | None,
             yield "topical", None, lang, sentence
 
 
+# splits with their own generators; dev and heldout share `positives` and `negatives`
+_Rows = Iterator[tuple[str, str | None, str, str]]
+_GENERATORS: dict[
+    str, tuple[Callable[[random.Random], _Rows], Callable[[random.Random], _Rows]]
+] = {
+    BLIND_SPLIT: (blind_positives, blind_negatives),
+    "dev2": (dev2_positives, dev2_negatives),
+    "blind2": (blind2_positives, blind2_negatives),
+}
+
+
 def records(split: str, seed: int = DEFAULT_SEED) -> Iterator[dict[str, object]]:
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}")
     rng = random.Random(f"{seed}-claims-{split}")
-    pos = blind_positives(rng) if split == BLIND_SPLIT else positives(split, rng)
+    if split in _GENERATORS:
+        pos, neg = (make(rng) for make in _GENERATORS[split])
+    else:
+        pos, neg = positives(split, rng), negatives(split, rng)
     rows: list[tuple[str, str | None, str, str, int]] = [
         (f, c, lang, t, 1) for f, c, lang, t in pos
     ]
-    neg = blind_negatives(rng) if split == BLIND_SPLIT else negatives(split, rng)
     rows += [(f, c, lang, t, 0) for f, c, lang, t in neg]
     for n, (family, cid, lang, text, label) in enumerate(rows):
         yield {

@@ -188,13 +188,13 @@ def test_terms_fold_rewordings() -> None:
     for a, b in same:
         assert claimtext.term(a) == claimtext.term(b), (a, b)
     assert claimtext.term("flu") != claimtext.term("cold")
-    terms, cues, _ = claimtext.english_features(
+    f = claimtext.english_features(
         "No doubt carbon dioxide brings about global warming; cell phones give rise to it."
     )
-    assert terms == ["co2", "caus", "globalwarm", "phon", "caus"]
-    assert cues == {}
-    assert claimtext.english_features("That is far from the truth.")[1] == {"ref": 1}
-    assert claimtext.english_features("Nobody is unable to vote.")[1] == {"neg": 2}
+    assert f.terms == ["co2", "caus", "globalwarm", "phon", "caus"]
+    assert f.cues == {}
+    assert claimtext.english_features("That is far from the truth.").cues == {"fake": 1}
+    assert claimtext.english_features("Nobody is unable to vote.").cues == {"neg": 2}
 
 
 def test_second_stage_credits_near_spellings(tmp_path: Path) -> None:
@@ -345,6 +345,9 @@ def test_minhash_and_window_helpers() -> None:
     assert a.vector("vaccin") == b.vector("vaccin") != MinHasher(8, seed=4).vector("vaccin")
     assert _shortest_window(["a", "x", "b", "y", "y", "a", "b"], frozenset({"a", "b"})) == 2
     assert _shortest_window(["a", "x", "x", "b"], frozenset({"a", "b"})) == 4
+    # within one clause only; 0 when no clause holds them all
+    assert _shortest_window(["a", "b", "|", "a", "x", "b"], frozenset({"a", "b"})) == 2
+    assert _shortest_window(["a", "x", "|", "b"], frozenset({"a", "b"})) == 0
 
 
 # --- the pipeline ----------------------------------------------------------------------

@@ -1,0 +1,234 @@
+"""The disinformation check's paraphrase and refutation rules, one table row per form:
+Japanese folding (spellings, synonyms, verb endings, particles), English phrasal verbs,
+relation terms, opposites, and refutations that carry no negation word."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardproxy import claimtext
+from guardproxy.checks.disinformation import DisinformationCheck, DisinformationOptions, match_text
+
+
+@pytest.fixture(scope="module")
+def check() -> DisinformationCheck:
+    return DisinformationCheck(DisinformationOptions.model_validate({}))
+
+
+def claim_ids(check: DisinformationCheck, text: str) -> list[str]:
+    thresholds = {"en": check.options.threshold, "ja": check.options.threshold_ja}
+    return [m.match.claim.id for m in match_text(check.index, text, thresholds)]
+
+
+# --- English ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        # phrasal verbs and multi-word units
+        ("Autism in kids is brought on by vaccination.", "vaccines-autism"),
+        ("The common cold comes from cold weather.", "cold-weather-causes-colds"),
+        ("Vaccines are linked to autism.", "vaccines-autism"),
+        ("Herbs work against cancer.", "herbs-cure-cancer"),
+        ("Scientists know in advance when earthquakes will strike.", "earthquakes-predictable"),
+        ("Cancer passes from person to person.", "cancer-contagious"),
+        # a phrasal verb with words inside it
+        ("You get a cold from cold weather.", "cold-weather-causes-colds"),
+        ("Vitamin C keeps colds away.", "vitamin-c-prevents-colds"),
+        # synonyms
+        ("Microwave ovens leave radiation in your food.", "microwave-food-radioactive"),
+        ("Rubber tires insulate you from lightning.", "rubber-tires-protect-lightning"),
+        # a related relation term stands in for the claim's own
+        ("Mosquitoes cause HIV.", "hiv-mosquitoes"),
+        # words calling something false are what a hoax claim asserts
+        ("Climate change is a myth.", "climate-change-hoax"),
+        ("Global warming is untrue.", "climate-change-hoax"),
+        # "not" turns an opposite back into the claim term
+        ("The Earth is not round.", "earth-is-flat"),
+        ("The Apollo Moon landings never happened.", "moon-landings-faked"),
+    ],
+)
+def test_english_rewordings_are_found(check: DisinformationCheck, text: str, claim: str) -> None:
+    assert claim_ids(check, text) == [claim]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # verbs and nouns that reject a statement
+        "Researchers have dismissed the idea that vaccines cause autism.",
+        "Experts reject the suggestion that 5G mobile networks spread COVID-19.",
+        "The evidence contradicts the idea that the Earth is flat.",
+        "Scientists deny that mRNA COVID-19 vaccines change your DNA.",
+        "The story that vaccines cause autism is just folklore.",
+        "There is zero evidence that cell phones cause brain cancer.",
+        "The injected flu vaccine is incapable of giving you the flu.",
+        # the statement after "rather than" or "does little to" is set aside
+        "Viruses, rather than cold weather, cause colds.",
+        "Vitamin C does little to prevent colds.",
+        # a word of falsity where the claim has none
+        "It's a lie that vaccines cause autism.",
+        "Text messages asking you to vote by text in US elections are a scam.",
+        # a counter-fact: a word stating the opposite of a claim term
+        "Measles is a serious childhood illness.",
+        "Highway overpasses are deadly shelters from tornadoes.",
+        "The Apollo Moon landings were genuine.",
+        "Cancer is non-contagious.",
+        "Drinking alcohol leaves you more vulnerable to COVID-19.",
+        # the subject without the claim's relation asserts nothing about it
+        "Drinking alcohol raises the risk of severe COVID-19.",
+        "Large studies found antiperspirant users had the same breast cancer risk.",
+        # a sentence refuting one claim does not assert another it also matches (with
+        # "myth" as content, the hoax claim matches this one too)
+        "It is a myth that global warming stopped years ago.",
+        # the claim's terms gathered from both sides of a contrast
+        "Current global warming is caused by greenhouse gases, while the Sun has grown weaker.",
+        "The Sun varies a little, but today's global warming is caused by carbon dioxide.",
+        # set phrases whose words mean something else here
+        "Autism has genetic roots and begins before any vaccine is given.",
+        "Breast cancer screening can catch tumours early.",
+    ],
+)
+def test_english_refutations_without_negation_are_not_flagged(
+    check: DisinformationCheck, text: str
+) -> None:
+    assert claim_ids(check, text) == []
+
+
+def test_a_claim_stated_within_one_clause_is_still_found(check: DisinformationCheck) -> None:
+    text = "I know it sounds odd, but current global warming is caused by the Sun."
+    assert claim_ids(check, text) == ["warming-caused-by-sun"]
+    assert claimtext.CLAUSE_BREAK in claimtext.english_features("A, but B.").terms
+
+
+def test_opposites_count_as_negation_and_not_turns_them_back() -> None:
+    flat = claimtext.term("flat")
+    round_ = claimtext.english_features("The Earth is round.")
+    assert round_.opposed == {flat} and flat in round_.terms and round_.cues == {}
+    not_round = claimtext.english_features("The Earth is not round.")
+    assert not_round.opposed == frozenset() and flat in not_round.terms
+    assert not_round.cues == {}
+    # "not" before a word that opposes nothing still negates
+    assert claimtext.english_features("The Earth is not flat.").cues == {"neg": 1}
+
+
+@pytest.mark.parametrize(
+    ("word", "opposes"),
+    [
+        ("unpredictable", "predict"),
+        ("non-contagious", "contagious"),
+        ("radiation-free", "radioactive"),
+        ("unsafe", "safe"),
+        ("dangerous", "harmless"),
+        ("genuine", "fake"),
+        ("survives", "kill"),
+        ("understand", None),
+        ("universe", None),
+        ("until", None),
+    ],
+)
+def test_opposed_terms(word: str, opposes: str | None) -> None:
+    found = claimtext.opposed_terms(word)
+    assert (claimtext.term(opposes) in found) if opposes else found == ()
+
+
+def test_falsity_words_are_content_and_counted() -> None:
+    myth = claimtext.english_features("Climate change is a myth.")
+    assert claimtext.FAKE_TERM in myth.terms and myth.cues == {"fake": 1}
+    # an act of faking is content without the count
+    made_up = claimtext.english_features("NASA made up the Moon landing.")
+    assert claimtext.FAKE_TERM in made_up.terms and made_up.cues == {}
+    assert claimtext.english_features("Experts dismissed it.").cues == {"ref": 1}
+
+
+def test_phrasal_verbs_with_words_inside() -> None:
+    prevent = claimtext.term("prevent")
+    assert prevent in claimtext.english_features("Vitamin C keeps colds away.").terms
+    assert claimtext.term("cause") in claimtext.english_features("You get HIV from bites.").terms
+    assert claimtext.stem("shelters") == claimtext.stem("shelter")
+    assert claimtext.stem("towers") == claimtext.stem("tower")
+
+
+# --- Japanese --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        # the vaccine and the verb that gives it; polite endings
+        ("ワクチンを打つと自閉症になります。", "ja-vaccines-autism"),
+        ("自閉症の原因はワクチンです。", "ja-vaccines-autism"),
+        ("インフルエンザの予防接種でインフルエンザになる。", "ja-flu-vaccine-gives-flu"),
+        ("インフルの予防接種をするとインフルになります。", "ja-flu-vaccine-gives-flu"),
+        # kanji and katakana spellings; passing on a disease without naming who gets it
+        ("癌は人から人へうつります。", "ja-cancer-contagious"),
+        ("ガンは伝染する。", "ja-cancer-contagious"),
+        # 可能 for できる, 予測 for 予知
+        ("地震の予知は可能である。", "ja-earthquakes-predictable"),
+        ("地震は前もって予測できる。", "ja-earthquakes-predictable"),
+        # short names, によって for causes, 拡散 for spreading
+        ("新型コロナは5Gによって拡散されている。", "ja-5g-spreads-covid"),
+        # 抗菌薬 for 抗生物質, 治る for 効く
+        ("風邪には抗菌薬が効きます。", "ja-antibiotics-cure-cold"),
+        ("抗生物質を飲むと風邪が治ります。", "ja-antibiotics-cure-cold"),
+        # words of falsity are what a hoax claim asserts
+        ("地球温暖化は嘘です。", "ja-climate-change-hoax"),
+        ("気候変動なんてでっち上げだ。", "ja-climate-change-hoax"),
+        ("アポロの月着陸はやらせだった。", "ja-moon-landings-faked"),
+        # 家の中 for 屋内, にはならない for 起こらない
+        ("家の中にいれば熱中症にはならない。", "ja-heatstroke-indoors"),
+        ("時計などの金属を身に着けていると落雷にあいやすい。", "ja-metal-attracts-lightning"),
+        ("日本の国政選挙はオンライン投票ができる。", "ja-internet-voting"),
+    ],
+)
+def test_japanese_rewordings_are_found(check: DisinformationCheck, text: str, claim: str) -> None:
+    assert claim_ids(check, text) == [claim]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # more words of falsity than the claim has (嘘 is content now, and counted)
+        "地球温暖化がでっち上げだというのは嘘です。",
+        # words that call a statement wrong, impossible or ineffective
+        "ワクチン接種で自閉症になるというのは事実無根です。",
+        "5Gの電波が新型コロナウイルスを広げているというのは都市伝説です。",
+        "抗生物質はウイルスが原因の風邪には無効です。",
+        "地震を正確に予知することは不可能です。",
+        "地震の発生を事前に知るのは困難です。",
+        "5Gの電波が新型コロナウイルスを広げているという主張は誤った情報です。",
+        # the subject without the claim's relation (the last one is flagged without it
+        # since folding made the claim shorter)
+        "地球温暖化は観測で確かめられた事実です。",
+        "アポロの月面着陸は本物です。",
+        "地球温暖化の主な原因は温室効果ガスです。",
+    ],
+)
+def test_japanese_refutations_and_topical_are_not_flagged(
+    check: DisinformationCheck, text: str
+) -> None:
+    assert claim_ids(check, text) == []
+
+
+def test_japanese_folding() -> None:
+    same = [
+        ("がんは人にうつる。", "癌は人から人へうつります。", "ガンは他人に伝染する。"),
+        ("地震は予知できる。", "地震の予知は可能である。", "地震は予知することができます。"),
+        ("ワクチン接種で自閉症になる。", "ワクチンを打つと自閉症になります。"),
+        ("地球温暖化はでっち上げだ。", "温暖化は嘘です。", "気候変動は捏造である。"),
+    ]
+    for group in same:
+        assert len({claimtext.japanese_text(t) for t in group}) == 1, group
+    # one-character words are features of their own, whatever particles surround them
+    assert "木" in claimtext.japanese_shingles("雷は高い木に落ちやすい。")
+    assert claimtext.japanese_cues("地球温暖化は嘘だというのは誤りです。") == {"ref": 1, "fake": 1}
+    assert claimtext.japanese_cues("予知は不可能だ。") == {"neg": 1}
+
+
+def test_japanese_forms_start_with_a_literal() -> None:
+    assert claimtext._leading_chars("ab|[cd]e|(?<=x)f(?:g)?") == {"a", "c", "d", "f"}
+    with pytest.raises(ValueError, match="must start with a literal"):
+        claimtext._leading_chars("(?:a)?b")
+    for pattern, _ in claimtext._JA_FORMS:
+        assert claimtext._leading_chars(pattern)
