@@ -1151,3 +1151,97 @@ def japanese_weights(text: str) -> dict[str, float]:
     for m in _JA_LONE.finditer(compact):
         out[m.group()] = 1.0
     return out
+
+
+# --- where a sentence states its claim --------------------------------------------------
+# Three structural rules narrow the part of a sentence compared with the claims, so that
+# words around a claim do not decide whether it is asserted.
+
+# "the idea / notion / belief that ...": the clause after it is reported, not asserted
+_REPORTING_EN = re.compile(
+    r"\b(?:idea|notion|claim|belief|myth|theory|rumou?r|assertion|assumption|suggestion|"
+    r"story|contention|misconception|view|premise|narrative|allegation|fear|argument|"
+    r"conspiracy theory|old wives' tale)s?,?\s+(?:that|which says that)\s+",
+    re.IGNORECASE,
+)
+# a frame that holds the reported clause true ("confirmed the idea that")
+_AFFIRMING_EN = re.compile(
+    r"\b(?:confirm\w*|prove[sdn]?|proving|support\w*|backs? up|backed up|verif\w*|"
+    r"vindicat\w*|true|correct|right|accurate|demonstrat\w*|establish\w*|reinforc\w*|"
+    r"strengthen\w*|bears? out|borne out|agree\w*|endorse\w*)\b",
+    re.IGNORECASE,
+)
+_REPORTING_JA = re.compile(
+    r"(?:という|といった|との|って)(?:話|説|考え方|考え|主張|噂|うわさ|ウワサ|見方|俗説|"
+    r"通説|言説|イメージ|思い込み|情報|意見|迷信)"
+)
+_AFFIRMING_JA = re.compile(r"正し|本当|事実|裏付け|裏づけ|確認|証明|実証|確か|その通り")
+# a concessive preface: "Not many people realise it, but ...", "意外かもしれませんが、..."
+# "but" and "yet" only after a comma: "all but", "have yet to" concede nothing
+_CONCESSION_EN = re.compile(r"^(?P<pre>.{3,120}?)[,;]\s*(?:but|yet)\s+(?P<rest>\S.*)$", re.I | re.S)
+_CONCESSION_JA = re.compile(
+    r"^(?P<pre>.+?(?:(?:ます|です|した|でしょう|ません)が、?|(?:が|けど|けれど|けれども|ものの)、))"
+    r"(?P<rest>.+)$",
+    re.S,
+)
+# A leading side clause: English, one opened by a subordinating conjunction ("If you
+# can't find a basement, ...") or one that introduces what follows a colon ("I can't
+# stress this enough: ..."; a label as short as "Not true:" is a verdict on it);
+# Japanese, one closed by a negated connective form ("薬を使わずに、...").
+# "No evidence, for example, shows ..." is not one.
+_SIDE_CLAUSE = {
+    "en": re.compile(
+        r"^(?:if|when|whenever|unless|even if|even when|since|because|as long as|once|"
+        r"before|after|until|till|whether|wherever|now that|so that)\s[^,;:]{2,}?[,;:]\s+|"
+        r"^(?:[^,;:\s]+\s+){3,}[^,;:\s]+:\s+",
+        re.IGNORECASE,
+    ),
+    "ja": re.compile(
+        r"^[^、\uff0c。]+?(?:ずに|ないで|なくても|なければ|なけりゃ|ないと|ないなら|ないうちに|"
+        r"なくて|ないので|ないから|ないまま)[、\uff0c]"
+    ),
+}
+
+
+def _english_cues(text: str) -> dict[str, int]:
+    return english_features(text).cues
+
+
+def reported_scope(sentence: str, language: str) -> str | None:
+    """The sentence without a claim it only reports ("Research has overturned the idea
+    that ..."), or None if it reports none. A claim a frame holds true ("Studies confirmed
+    the idea that ...") is asserted, so its sentence is returned whole; so is a frame that
+    states the opposite of holding it true ("nothing supports the idea"): those refute."""
+    if language == "ja":
+        m = _REPORTING_JA.search(sentence)
+        if m is None:
+            return None
+        frame = sentence[m.start() :]
+        if _AFFIRMING_JA.search(frame) and not japanese_cues(frame):
+            return sentence
+        return frame
+    m = _REPORTING_EN.search(sentence)
+    if m is None:
+        return None
+    frame = sentence[: m.start()]
+    if _AFFIRMING_EN.search(frame) and not _english_cues(frame):
+        return sentence
+    # the reported clause runs to the next comma or semicolon
+    rest = re.search(r"[,;]\s+(.*)$", sentence[m.end() :], re.S)
+    return frame + (" " + rest.group(1) if rest else "")
+
+
+def after_concession(sentence: str, language: str) -> tuple[str, str] | None:
+    """(concessive preface, what follows it) for "..., but X" and "〜が、X", or None. The
+    preface concedes or remarks; the claim, if any, is what comes after it."""
+    m = (_CONCESSION_JA if language == "ja" else _CONCESSION_EN).match(sentence)
+    return (m.group("pre"), m.group("rest")) if m else None
+
+
+def side_clause(sentence: str, language: str) -> tuple[str, str] | None:
+    """(leading side clause, rest of the sentence), or None if it opens with none."""
+    m = _SIDE_CLAUSE[language].match(sentence.lstrip())
+    if m is None or not sentence.lstrip()[m.end() :].strip():
+        return None
+    text = sentence.lstrip()
+    return text[: m.end()], text[m.end() :]

@@ -129,7 +129,7 @@ def test_blind_split_is_frozen_and_kept_apart() -> None:
 
 
 def test_blind2_split_is_frozen_and_kept_apart() -> None:
-    assert claims_gen.SPLITS[-1] == "blind2"
+    assert claims_gen.SPLITS[:5] == ("dev", "dev2", "heldout", "blind", "blind2")
     ids = {c["id"] for c in claims_gen.load_claims()}
     assert set(claims_gen.BLIND2) == ids
     blind2 = claims_gen.load_split("blind2")
@@ -181,8 +181,78 @@ def test_blind2_split_is_frozen_and_kept_apart() -> None:
     assert not topical & {t for group in claims_gen.TOPICAL_BLIND2.values() for t in group}
 
 
+def test_dev3_and_blind3_splits_are_frozen_and_kept_apart() -> None:
+    assert claims_gen.SPLITS[-2:] == ("dev3", "blind3")
+    ids = {c["id"] for c in claims_gen.load_claims()}
+    assert set(claims_gen.BLIND3) == ids
+    dev3 = claims_gen.load_split("dev3")
+    blind3 = claims_gen.load_split("blind3")
+    assert blind3 == list(claims_gen.records("blind3"))
+    assert {r["claim"] for r in blind3 if r["label"]} == ids
+    assert {r["family"] for r in blind3 if r["label"]} == {"blind3", "blind3-frame"}
+    assert {r["family"] for r in blind3 if not r["label"]} == {"counter", "refute", "topical"}
+    assert {r["family"] for r in dev3} == {"dev3-frame", "report"}
+    assert {r["language"] for r in blind3} == {"en", "ja"} == {r["language"] for r in dev3}
+    assert all(not re.search(r"\{\w+\}", str(r["text"])) for r in (*dev3, *blind3))
+    assert all(str(r["id"]).startswith("blind3-") for r in blind3)
+    # nothing of blind3 comes from an earlier split, table or frame
+    earlier_splits = ("dev", "dev2", "heldout", "blind", "blind2", "dev3")
+    earlier = {str(r["text"]) for split in earlier_splits for r in claims_gen.load_split(split)}
+    assert not {str(r["text"]) for r in blind3} & earlier
+    written = {w for row in claims_gen.REWORDINGS.values() for w in row}
+    written |= {w for row in claims_gen.BLIND.values() for w in row if w}
+    for table in (claims_gen.DEV2, claims_gen.BLIND2):
+        written |= {w for rows in table.values() for group in rows for w in group}
+    written |= {w for c in claims_gen.load_claims() for w in (c["claim"], *c.get("variants", []))}
+    assert not written & {w for row in claims_gen.BLIND3.values() for w in row}
+    earlier_frames = {
+        *claims_gen.FRAMES_DEV,
+        *claims_gen.HEDGES_DEV,
+        *claims_gen.FRAMES_HELDOUT,
+        *claims_gen.REFUTING_FRAMES,
+        *claims_gen.FRAMES_BLIND,
+        *claims_gen.REFUTING_FRAMES_BLIND,
+        *claims_gen.FRAMES_DEV2,
+        *claims_gen.REFUTING_FRAMES_DEV2,
+        *claims_gen.FRAMES_BLIND2,
+        *claims_gen.REFUTING_FRAMES_BLIND2,
+        *claims_gen.FRAMES_DEV3,
+        *claims_gen.REFUTING_FRAMES_DEV3,
+        *claims_gen.FRAMES_JA_DEV,
+        *claims_gen.FRAMES_JA_HELDOUT,
+        *claims_gen.FRAMES_JA_BLIND,
+        *claims_gen.REFUTING_FRAMES_JA,
+        *claims_gen.REFUTING_FRAMES_JA_BLIND,
+        *claims_gen.FRAMES_JA_DEV2,
+        *claims_gen.REFUTING_FRAMES_JA_DEV2,
+        *claims_gen.FRAMES_JA_BLIND2,
+        *claims_gen.REFUTING_FRAMES_JA_BLIND2,
+        *claims_gen.FRAMES_JA_DEV3,
+        *claims_gen.REFUTING_FRAMES_JA_DEV3,
+    }
+    new_frames = {
+        *claims_gen.FRAMES_BLIND3,
+        *claims_gen.REFUTING_FRAMES_BLIND3,
+        *claims_gen.FRAMES_JA_BLIND3,
+        *claims_gen.REFUTING_FRAMES_JA_BLIND3,
+    }
+    assert not earlier_frames & new_frames
+    topical = {
+        t
+        for table in (
+            claims_gen.TOPICAL,
+            claims_gen.TOPICAL_BLIND,
+            claims_gen.TOPICAL_DEV2,
+            claims_gen.TOPICAL_BLIND2,
+        )
+        for group in table.values()
+        for t in group
+    }
+    assert not topical & {t for group in claims_gen.TOPICAL_BLIND3.values() for t in group}
+
+
 def test_timing_never_draws_on_the_blind_splits() -> None:
-    assert not {"blind", "blind2"} & set(evaluate.TIMING_SPLITS)
+    assert not {"blind", "blind2", "blind3"} & set(evaluate.TIMING_SPLITS)
 
 
 def test_claim_text_helpers() -> None:

@@ -485,6 +485,17 @@ class LanguageIndex:
         )
         return Match(self.claims[self.forms[best[1]].claim], best[0]), refuted
 
+    def mentions(self, feats: Features, claim: Claim) -> bool:
+        """Whether a text shares a content term (Japanese: a strong bigram) with any
+        wording of the claim."""
+        present = set(feats.sequence)
+        if self.language == "ja":
+            present = {t for t in present if claimtext.japanese_weight(t) >= 0.5}
+        return any(
+            self.claims[form.claim] is claim and not form.terms.isdisjoint(present)
+            for form in self.forms
+        )
+
     @staticmethod
     def _sentence_cues(feats: Features, form: _Form) -> dict[str, int]:
         """The sentence's cues against one wording: each claim term it states the opposite
@@ -622,8 +633,7 @@ def match_text(
             # "Do vaccines cause autism? Yes, they do." asserts what it asked
             asks = False
         if lang_index is not None and lang_index.forms and not asks:
-            feats = features(sentence, language)
-            match, refuted = lang_index.best(feats, thresholds[language], use_filter)
+            match, refuted = _judge(lang_index, sentence, thresholds[language], use_filter)
             if (
                 match is not None
                 and match.claim.verdict in verdicts
@@ -635,6 +645,38 @@ def match_text(
         if sentence.endswith((":", "\uff1a")) and _has_refuter(sentence, language):
             myth_list = True
     return out
+
+
+def _judge(
+    index: LanguageIndex, sentence: str, threshold: float, use_filter: bool
+) -> tuple[Match | None, bool]:
+    """The best claim of a sentence and whether the sentence refutes it, read from the part
+    that states it (`claimtext.reported_scope`, `after_concession`, `side_clause`): a
+    claim only reported ("the idea that ...") is left out, and a concessive preface
+    ("..., but") or a leading side clause ("If you can't ..., X") that names nothing of
+    the claim is set aside with its negation: words around a claim are not its own."""
+    language = index.language
+    scope = claimtext.reported_scope(sentence, language)
+    if scope is not None:
+        sentence = scope
+    conceded = claimtext.after_concession(sentence, language)
+    if conceded is not None:
+        preface, rest = conceded
+        match, refuted = index.best(features(rest, language), threshold, use_filter)
+        # a preface that names the claim's terms is part of what the sentence says of it
+        if match is not None and not index.mentions(features(preface, language), match.claim):
+            return match, refuted
+    match, refuted = index.best(features(sentence, language), threshold, use_filter)
+    if match is None or not refuted:
+        return match, refuted
+    side = claimtext.side_clause(sentence, language)
+    if side is not None:
+        lead = features(side[0], language)
+        if not (lead.cues.get("ref") or lead.cues.get("fake") or index.mentions(lead, match.claim)):
+            found, against = index.best(features(side[1], language), threshold, use_filter)
+            if found is not None and not against:
+                return found, False
+    return match, refuted
 
 
 def _has_refuter(sentence: str, language: str) -> bool:

@@ -18,6 +18,20 @@ Second blind split (`blind2`): written after the dev2 round's matcher changes we
 and evaluated once; same families as dev2 with new wordings, frames and topical
 statements in both languages.
 
+Third tuning split (`dev3`, tuned on): sentence structure around a claim. Positives
+(`dev3-frame`): the claim or a variant after a concessive preface that carries a
+negation ("Nobody tells you this, but ..."), after a negated side clause, or inside a
+frame that holds a reported claim true ("Studies have confirmed the idea that ...").
+Negatives (`report`): the claim reported inside "the idea / belief that ..." (Japanese
+"〜という説/考え") by a frame that sets it aside without a negation word, and claims
+conceded before "but" and then refuted.
+
+Third blind split (`blind3`): written after the matcher files of the dev3 round were
+frozen, and evaluated once. Positives: a new rewording per claim, alone (`blind3`) and in
+new frames (`blind3-frame`, some with a concessive or negated preface, some holding a
+reported claim true); negatives: a new hand-written refutation per claim (`counter`), the
+claim inside new refuting frames (`refute`) and new topical statements.
+
 Blind split: wordings written apart from the matcher and evaluated once, after it was
 settled. Positives: `blind` (a conversational and a passive or reordered paraphrase per
 claim, alone and inside new qualifying or embedding frames) and `blind-question` (a yes/no
@@ -50,7 +64,7 @@ from loadtest.evalkit import generator_main, jsonl, read_jsonl
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CLAIMS_DIR = Path(__file__).resolve().parents[2] / "policies" / "claims"
 DEFAULT_SEED = 20261126
-SPLITS = ("dev", "dev2", "heldout", "blind", "blind2")
+SPLITS = ("dev", "dev2", "heldout", "blind", "blind2", "dev3", "blind3")
 HELDOUT_FAMILY = "heldout"
 BLIND_SPLIT = "blind"
 BLIND_FAMILIES = ("blind", "blind-question")
@@ -1837,6 +1851,288 @@ def negatives(split: str, rng: random.Random) -> Iterator[tuple[str, str | None,
             yield "topical", None, lang, sentence
 
 
+# --- the third tuning split (dev3): structure around a claim ---------------------------
+# fmt: off
+FRAMES_DEV3: tuple[str, ...] = (
+    "I don't want to alarm you, but {c}",
+    "It's not something doctors like to admit, but {c}",
+    "Nobody tells you this, but {c}",
+    "If you haven't heard yet, {c}",
+    "Studies have confirmed the idea that {c}",
+    "I can't stress this enough: {c}",
+    "Few people know it, yet {c}",
+    "New research backs up the theory that {c}",
+)
+FRAMES_JA_DEV3: tuple[str, ...] = (
+    "信じられないかもしれませんが、{c}",
+    "あまり知られていませんが、{c}",
+    "誰も教えてくれないけど、{c}",
+    "{c}という説が正しいことが確認されています",
+    "知らない人も多いですが、{c}",
+)
+REFUTING_FRAMES_DEV3: tuple[str, ...] = (
+    "Modern medicine has moved past the notion that {c}",
+    "Doctors have set aside the old belief that {c}",
+    "The data put to rest the theory that {c}",
+    "Experts have abandoned the assumption that {c}",
+    "Nothing backs up the claim that {c}",
+    "People used to say {c}, but they were wrong",
+    "{C}, but that idea has been thoroughly debunked",
+)
+REFUTING_FRAMES_JA_DEV3: tuple[str, ...] = (
+    "{c}という考え方は、もう過去のものです",
+    "{c}という説は最新の研究で覆されました",
+    "専門家は{c}という見方を退けています",
+    "{c}と言う人もいますが、それは誤解です",
+)
+# fmt: on
+
+
+def dev3_positives(rng: random.Random) -> Iterator[tuple[str, str, str, str]]:
+    """(family, claim id, language, text) of the dev3 split's positives."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        wordings = [claim["claim"], *claim.get("variants", [])]
+        frames = FRAMES_JA_DEV3 if lang == "ja" else FRAMES_DEV3
+        for frame in rng.sample(frames, 3):
+            yield "dev3-frame", cid, lang, _sentence(frame, rng.choice(wordings), lang)
+
+
+def dev3_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, str]]:
+    """(family, claim id or None, language, text) of the dev3 split's negatives."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        wordings = [claim["claim"], *claim.get("variants", [])]
+        frames = REFUTING_FRAMES_JA_DEV3 if lang == "ja" else REFUTING_FRAMES_DEV3
+        for frame in rng.sample(frames, 2):
+            yield "report", cid, lang, _sentence(frame, rng.choice(wordings), lang)
+
+
+# --- the third blind split (blind3) ---------------------------------------------------
+# Written in one go after the matcher files of the dev3 round were frozen; evaluated once.
+# Claim id -> (a rewording, a refutation); none of them appears in an earlier table.
+# fmt: off
+BLIND3: dict[str, tuple[str, str]] = {
+    "vaccines-autism": (
+        "Kids who get their shots are more likely to turn out autistic.",
+        "Autism rates rose no faster in vaccinated children than in unvaccinated ones in a "
+        "study of over half a million kids."),
+    "flu-vaccine-gives-flu": (
+        "The flu jab itself leaves you with influenza.",
+        "Soreness in the arm after a flu jab is the immune system responding, not an "
+        "infection."),
+    "mrna-vaccine-changes-dna": (
+        "mRNA COVID jabs tamper with the genes in your cells.",
+        "The mRNA in COVID vaccines never enters the cell nucleus where DNA is kept."),
+    "measles-harmless": (
+        "Measles is a minor, harmless illness for children.",
+        "Before vaccination, measles killed millions of children every year."),
+    "5g-spreads-covid": (
+        "5G antennas are spreading the coronavirus.",
+        "The virus spread in places that had no 5G at all."),
+    "alcohol-protects-covid": (
+        "A stiff drink protects you from COVID-19.",
+        "Drinking alcohol weakens the body's defences against COVID-19."),
+    "bleach-cures-covid": (
+        "A little disinfectant taken by mouth cures COVID-19.",
+        "Swallowing disinfectant poisons people and does nothing against COVID-19."),
+    "hot-weather-kills-covid": (
+        "High temperatures kill off the COVID-19 virus.",
+        "COVID-19 kept spreading through the hottest months in the tropics."),
+    "antibiotics-cure-viruses": (
+        "Antibiotics cure viral illnesses like the flu.",
+        "Antibiotics work on bacteria; colds and flu are caused by viruses."),
+    "cold-weather-causes-colds": (
+        "Chilly weather causes colds.",
+        "Colds come from viruses that spread more indoors in winter."),
+    "vitamin-c-prevents-colds": (
+        "Vitamin C pills prevent you from catching colds.",
+        "Large trials found vitamin C supplements did little to stop colds in ordinary "
+        "people."),
+    "hiv-mosquitoes": (
+        "Mosquitoes can spread HIV when they bite.",
+        "HIV dies inside a mosquito and is not passed on by its bite."),
+    "sugar-causes-type1-diabetes": (
+        "Type 1 diabetes is caused by eating too many sweets.",
+        "Type 1 diabetes happens when the immune system destroys the cells that make "
+        "insulin."),
+    "microwave-food-radioactive": (
+        "Food heated in a microwave becomes radioactive.",
+        "Microwaves heat food by making water molecules move and leave nothing radioactive "
+        "behind."),
+    "cancer-contagious": (
+        "Cancer can be passed on to you by someone who has it.",
+        "Cancer cannot be passed from person to person like a cold."),
+    "sugar-feeds-cancer": (
+        "Eating sugar makes tumours grow faster.",
+        "Cutting sugar from your diet does not slow a tumour's growth."),
+    "antiperspirants-breast-cancer": (
+        "Deodorants cause breast cancer.",
+        "Large studies found no link between deodorant use and breast cancer."),
+    "cell-phones-cause-cancer": (
+        "Mobile phones cause brain tumours.",
+        "Brain cancer rates stayed flat while mobile phone use soared."),
+    "herbs-cure-cancer": (
+        "Herbal medicine can cure cancer.",
+        "Patients who choose herbal remedies instead of treatment die of cancer sooner."),
+    "climate-change-hoax": (
+        "Climate change is an invented hoax.",
+        "Every major scientific body accepts that the climate is changing."),
+    "warming-caused-by-sun": (
+        "The Sun is causing current global warming.",
+        "Solar output has fallen slightly since the 1980s while temperatures rose."),
+    "co2-does-not-affect-climate": (
+        "Human carbon dioxide emissions do not affect the climate.",
+        "Carbon dioxide from burning fossil fuels traps heat and warms the planet."),
+    "global-warming-stopped": (
+        "Global warming stopped around the turn of the century.",
+        "The last ten years were the warmest decade on record."),
+    "moon-landings-faked": (
+        "The Apollo Moon landings were faked in a studio.",
+        "Reflectors left by Apollo astronauts are still used to bounce lasers off the Moon."),
+    "earth-is-flat": (
+        "Our planet is flat.",
+        "Ships disappear hull first over the horizon because the Earth curves."),
+    "lightning-never-strikes-twice": (
+        "Lightning never strikes the same spot twice.",
+        "The Empire State Building is hit by lightning about twenty times a year."),
+    "rubber-tires-protect-lightning": (
+        "A car's rubber tyres protect you from lightning.",
+        "A car's metal body carries lightning around you into the ground; the tyres have "
+        "nothing to do with it."),
+    "earthquakes-predictable": (
+        "Scientists can predict when earthquakes will hit.",
+        "No one has ever predicted the time and place of a major earthquake."),
+    "doorway-safest-earthquake": (
+        "A doorway is the safest place to stand during an earthquake.",
+        "In an earthquake, get under a sturdy table instead of running to a doorway."),
+    "open-windows-tornado": (
+        "Cracking the windows open as a tornado nears balances the pressure and keeps the "
+        "house standing.",
+        "Opening windows before a tornado wastes time and lets debris in."),
+    "overpass-tornado-shelter": (
+        "A highway overpass is a safe shelter from a tornado.",
+        "Winds speed up under an overpass, which makes it a dangerous place in a tornado."),
+    "vote-by-text": (
+        "You can vote in US elections by sending a text message.",
+        "US votes have to be cast in person, by mail or at a polling place."),
+    "ja-vaccines-autism": (
+        "予防接種を受けた子どもは自閉症になりやすい。",
+        "大規模な調査で、ワクチンと自閉症の間に関連は見つかっていません。"),
+    "ja-flu-vaccine-gives-flu": (
+        "インフルエンザの予防接種を受けるとインフルエンザにかかってしまう。",
+        "インフルエンザワクチンのウイルスは不活化されているので、感染することはありません。"),
+    "ja-5g-spreads-covid": (
+        "新型コロナは5Gの電波で広がっている。",
+        "新型コロナは人から人へ飛沫で感染します。"),
+    "ja-antibiotics-cure-cold": (
+        "風邪は抗生物質を飲めばすぐに良くなる。",
+        "風邪の多くはウイルスが原因で、抗生物質は細菌にしか効きません。"),
+    "ja-heatstroke-indoors": (
+        "建物の中にいる限り、熱中症は起きない。",
+        "熱中症の多くは住宅の中で起きています。"),
+    "ja-cancer-contagious": (
+        "がんは他の人に感染する。",
+        "がん患者と一緒に暮らしても、がんがうつることはありません。"),
+    "ja-earthquakes-predictable": (
+        "地震がいつ起きるかは予測できる。",
+        "現在の科学では、地震の日時と場所を予知することはできません。"),
+    "ja-metal-attracts-lightning": (
+        "金属のアクセサリーを身につけると雷が落ちやすくなる。",
+        "雷が落ちる場所を決めるのは、主に物の高さと周囲の地形です。"),
+    "ja-moon-landings-faked": (
+        "アポロの月着陸はスタジオで撮影された捏造だ。",
+        "アポロの宇宙飛行士が持ち帰った月の石は世界中で研究されています。"),
+    "ja-internet-voting": (
+        "日本の国政選挙ではネットで投票できる。",
+        "日本の国政選挙では、投票所か郵便で投票する必要があります。"),
+    "ja-climate-change-hoax": (
+        "気候変動は作り話だ。",
+        "世界の平均気温は観測記録の上で確かに上がっています。"),
+}
+FRAMES_BLIND3: tuple[str, ...] = (
+    "It may sound odd, but {c}",
+    "Hard as it is to accept, {c}",
+    "Whatever the officials won't tell you, {c}",
+    "My doctor never mentioned it, but {c}",
+    "Lots of research now supports the view that {c}",
+    "Once you look at the evidence, {c}",
+    "Between you and me, {c}",
+    "I wouldn't have believed it either: {c}",
+)
+FRAMES_JA_BLIND3: tuple[str, ...] = (
+    "驚くかもしれないけど、{c}",
+    "テレビではあまり言わないが、{c}",
+    "{c}という説は本当だと証明されています",
+    "誰も言わないけれど、{c}",
+    "実を言うと、{c}",
+    "調べてみて分かったのですが、{c}",
+)
+REFUTING_FRAMES_BLIND3: tuple[str, ...] = (
+    "Decades of data have laid to rest the belief that {c}",
+    "Public health agencies long ago retired the myth that {c}",
+    "The assumption that {c} has not held up",
+    "Serious researchers stopped entertaining the notion that {c} years ago",
+    "I used to think {c}, but I was mistaken",
+    "Some still insist that {c}; the evidence shows the reverse",
+    "Don't fall for the rumour that {c}",
+    "Few claims have been tested as thoroughly as the idea that {c}, and it failed every "
+    "test",
+)
+REFUTING_FRAMES_JA_BLIND3: tuple[str, ...] = (
+    "{c}という見方は、研究によって完全に退けられました",
+    "{c}という噂が広まりましたが、誤りだと分かっています",
+    "以前は{c}と思っていましたが、勘違いでした",
+    "{c}という話を信じてはいけません",
+    "{c}という主張は、すでに検証されて否定されています",
+)
+TOPICAL_BLIND3: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Children in many countries receive the MMR vaccine at about one year old.",
+        "Lightning can travel several miles from the storm that produces it.",
+        "Satellites measure the Earth's temperature from orbit.",
+        "Most tornadoes in the US happen in spring.",
+        "Brain tumours are rare compared with other cancers.",
+        "Voters in some US states can register on the day of the election.",
+    ),
+    "ja": (
+        "日本では毎年秋にインフルエンザの予防接種が始まります。",
+        "夏の室内ではエアコンを適切に使いましょう。",
+        "5Gは高速で大容量の通信ができます。",
+        "月の石は博物館で展示されています。",
+    ),
+}
+# fmt: on
+
+
+def blind3_positives(rng: random.Random) -> Iterator[tuple[str, str, str, str]]:
+    """(family, claim id, language, text) of the blind3 split's positives."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        wordings = [claim["claim"], *claim.get("variants", [])]
+        frames = FRAMES_JA_BLIND3 if lang == "ja" else FRAMES_BLIND3
+        rewording = BLIND3[cid][0]
+        first, second = rng.sample(frames, 2)
+        yield "blind3", cid, lang, _sentence("{c}" if lang == "ja" else "{C}", rewording, lang)
+        yield "blind3-frame", cid, lang, _sentence(first, rewording, lang)
+        yield "blind3-frame", cid, lang, _sentence(second, rng.choice(wordings), lang)
+
+
+def blind3_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, str]]:
+    """(family, claim id or None, language, text) of the blind3 split's negatives."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        rewording, refutation = BLIND3[cid]
+        yield "counter", cid, lang, refutation
+        frames = REFUTING_FRAMES_JA_BLIND3 if lang == "ja" else REFUTING_FRAMES_BLIND3
+        for frame in rng.sample(frames, 2):
+            clause = rng.choice((claim["claim"], *claim.get("variants", []), rewording))
+            yield "refute", cid, lang, _sentence(frame, clause, lang)
+    for lang, sentences in TOPICAL_BLIND3.items():
+        for sentence in sentences:
+            yield "topical", None, lang, sentence
+
+
 # splits with their own generators; dev and heldout share `positives` and `negatives`
 _Rows = Iterator[tuple[str, str | None, str, str]]
 _GENERATORS: dict[
@@ -1845,6 +2141,8 @@ _GENERATORS: dict[
     BLIND_SPLIT: (blind_positives, blind_negatives),
     "dev2": (dev2_positives, dev2_negatives),
     "blind2": (blind2_positives, blind2_negatives),
+    "dev3": (dev3_positives, dev3_negatives),
+    "blind3": (blind3_positives, blind3_negatives),
 }
 
 

@@ -52,6 +52,8 @@ SPLIT_LABELS = {
     "heldout": "held-out (seen)",
     "blind": "blind (seen)",
     "blind2": "blind2",
+    "dev3": "dev3 (tuned on)",
+    "blind3": "blind3",
 }
 SYLLABLES = ("ka", "lo", "mi", "ra", "to", "ne", "su", "vi", "den", "mar", "tel", "zon", "qua")
 

@@ -232,3 +232,89 @@ def test_japanese_forms_start_with_a_literal() -> None:
         claimtext._leading_chars("(?:a)?b")
     for pattern, _ in claimtext._JA_FORMS:
         assert claimtext._leading_chars(pattern)
+
+
+# --- structure around a claim ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a claim inside "the idea / notion / belief that ..." is reported, not asserted,
+        # whatever verb sets it aside
+        ("Research has moved past the notion that vaccines cause autism.", []),
+        ("Doctors have set aside the belief that cancer is contagious.", []),
+        (
+            "The old idea that lightning never strikes the same place twice has been put to rest.",
+            [],
+        ),
+        ("地震は予知できるという考えは最新の研究で覆されました。", []),
+        # ... unless the frame holds it true
+        ("Studies have confirmed the idea that vaccines cause autism.", ["vaccines-autism"]),
+        ("がんは人にうつるという説が正しいことが確認されています。", ["ja-cancer-contagious"]),
+        ("がんは人にうつるという説は正しくない。", []),
+    ],
+)
+def test_a_reported_claim_is_not_asserted(
+    check: DisinformationCheck, text: str, expected: list[str]
+) -> None:
+    assert claim_ids(check, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a concessive preface is outside the claim, its negation too
+        ("Not many people realise it, but vaccines cause autism.", ["vaccines-autism"]),
+        (
+            "I don't mean to scare you, but cell phones cause brain cancer.",
+            ["cell-phones-cause-cancer"],
+        ),
+        ("意外かもしれませんが、地震は予知できる。", ["ja-earthquakes-predictable"]),
+        ("あまり知られていませんが、がんは人にうつる。", ["ja-cancer-contagious"]),
+        # a claim conceded and then refuted is still refuted
+        ("People used to say the Earth is flat, but they were wrong.", []),
+        ("You may have heard that vaccines cause autism, but that is simply not the case.", []),
+        ("地震は予知できると言われていますが、根拠はありません。", []),
+    ],
+)
+def test_a_concessive_preface_is_outside_the_claim(
+    check: DisinformationCheck, text: str, expected: list[str]
+) -> None:
+    assert claim_ids(check, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a negation in a leading side clause that names nothing of the claim
+        (
+            "If you can't find a basement, highway overpasses are safe shelters from tornadoes.",
+            ["overpass-tornado-shelter"],
+        ),
+        ("I can't stress this enough: the Earth is flat.", ["earth-is-flat"]),
+        ("傘を持たずに、金属を身につけていると雷が落ちやすい。", ["ja-metal-attracts-lightning"]),
+        # not when the side clause names the claim, is a short verdict, or is no clause
+        ("ワクチンを打たなくても、自閉症になる。", []),
+        ("Not true: the Earth is flat.", []),
+        ("It's not the case, as some say, that vaccines cause autism.", []),
+        ("No evidence, for example, shows vaccines cause autism.", []),
+    ],
+)
+def test_negation_counts_only_in_the_claims_clause(
+    check: DisinformationCheck, text: str, expected: list[str]
+) -> None:
+    assert claim_ids(check, text) == expected
+
+
+def test_claim_scope_helpers() -> None:
+    reported = claimtext.reported_scope("Experts abandoned the idea that X is Y, sadly.", "en")
+    assert reported == "Experts abandoned the  sadly."
+    assert claimtext.reported_scope("Vaccines cause autism.", "en") is None
+    assert claimtext.after_concession("Few know it, but X is Y.", "en") == (
+        "Few know it",
+        "X is Y.",
+    )
+    assert claimtext.after_concession("Scientists have yet to find it.", "en") is None
+    assert claimtext.side_clause("If it isn't, X is Y.", "en") == ("If it isn't, ", "X is Y.")
+    assert claimtext.side_clause("No proof, sadly, shows X.", "en") is None
