@@ -323,8 +323,26 @@ def pii_hold_from(window: str, limit: int, *, ner: bool = False) -> int:
     return i
 
 
+def _merge_same_type(detections: list[Detection]) -> list[Detection]:
+    """Overlapping detections of one entity type as one detection over their union.
+
+    Two recognizers often see the same name with different edges ("Ping Xiaoling" and
+    "Ping Xiaoling Zhou"); keeping only one of them would let the rest of the name
+    through. The merged detection keeps the best score and its recognizer.
+    """
+    merged: list[Detection] = []
+    for d in sorted(detections, key=lambda d: (d[0], d[1], d[2])):
+        last = merged[-1] if merged else None
+        if last is not None and last[0] == d[0] and d[1] < last[2]:
+            best = last if last[3] >= d[3] else d
+            merged[-1] = (d[0], last[1], max(last[2], d[2]), best[3], *best[4:])
+        else:
+            merged.append(d)
+    return merged
+
+
 def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
-    """Keep non-overlapping detections.
+    """Keep non-overlapping detections (overlaps of one type merged first).
 
     A pattern entity (its format, and often a checksum, was verified) beats an NER guess on
     the same characters: spaCy scores every guess 0.85, which would otherwise turn IP
@@ -332,7 +350,7 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
     then the longer span.
     """
     ranked = sorted(
-        detections,
+        _merge_same_type(detections),
         key=lambda d: (d[0] in NER_ENTITIES, -d[3], -(d[2] - d[1]), d[1], d[0]),
     )
     kept: list[Detection] = []

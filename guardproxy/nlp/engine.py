@@ -561,25 +561,47 @@ def recognizer_of(result: Any) -> str:
 _MODEL_RECOGNIZER = "SpacyRecognizer"
 _NOT_IN_NAMES = re.compile(r"[\d@/]")
 _NOT_IN_PLACES = re.compile(r"@|://")
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
-def _implausible(entity: str, value: str, recognizer: str) -> bool:
-    """A guess of the entity model that cannot be right: a person's name with a digit,
-    "@" or "/" in it (order numbers, URLs), a place that is a URL or e-mail address."""
-    if recognizer != _MODEL_RECOGNIZER:
-        return False
-    if entity == "PERSON":
-        return _NOT_IN_NAMES.search(value) is not None
-    return entity == "LOCATION" and _NOT_IN_PLACES.search(value) is not None
+def _plausible_span(entity: str, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The part of an entity-model guess that can be right, or None.
+
+    A person's name has no digit, "@" or "/" in it: the model read an order number, a URL
+    or an address into it. The words before the first such character stay a name when
+    there are at least two of them, all capitalised ("Oluwaseun Adeyemi-2" keeps
+    "Oluwaseun Adeyemi"; "Deploy 3.7.3" and "A-06883" go). A place is never a URL or an
+    e-mail address.
+    """
+    value = text[start:end]
+    if entity == "LOCATION":
+        return None if _NOT_IN_PLACES.search(value) else (start, end)
+    if entity != "PERSON":
+        return (start, end)
+    cut = _NOT_IN_NAMES.search(value)
+    if cut is None:
+        return (start, end)
+    head = value[: cut.start()]
+    kept = len(head)
+    while kept and not head[kept - 1].isalpha():  # "Adeyemi-" before the digit
+        kept -= 1
+    words = head[:kept].split()
+    if len(words) < 2 or not all(w[0].isupper() and _NAME_WORD.fullmatch(w) for w in words):
+        return None
+    return (start, start + kept)
 
 
 def _detections(results: Iterable[Any], min_score: float, text: str) -> list[Detection]:
-    detections = [
-        (str(r.entity_type), int(r.start), int(r.end), float(r.score), recognizer_of(r))
-        for r in results
-        if r.score >= min_score
-        and not _implausible(str(r.entity_type), text[r.start : r.end], recognizer_of(r))
-    ]
+    detections: list[Detection] = []
+    for r in results:
+        if r.score < min_score:
+            continue
+        entity, name = str(r.entity_type), recognizer_of(r)
+        span: tuple[int, int] | None = (int(r.start), int(r.end))
+        if name == _MODEL_RECOGNIZER:
+            span = _plausible_span(entity, text, int(r.start), int(r.end))
+        if span is not None:
+            detections.append((entity, span[0], span[1], float(r.score), name))
     detections.sort(key=lambda d: (d[1], d[2], d[0]))
     return detections
 

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import re
 
-_ALWAYS_MARKUP = str.maketrans({"*": " ", "`": " ", "~": " "})
-# An underscore that does not sit between two letters or digits marks emphasis (`_x_`,
-# `__x__`); between two of them it belongs to the value (first_last@example.org).
-_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+# A run of emphasis marks at the edge of a word: after the start, a space or an opening
+# bracket or quote, or before the end, a space, a closing bracket or quote, or sentence
+# punctuation. Inside a word the marks belong to the value (first__last@example.org,
+# /~jsmith/, anna_@example.org).
+_EMPHASIS = re.compile(
+    r"(?<![^\s(\[{<\"'])[*_`~]+"
+    r"|[*_`~]+(?![^\s)\]}>\"'.,;:!?])"
+)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
 
 
 def hide_markup(text: str) -> str:
-    """text with markdown emphasis marks (`*`, `` ` ``, `~`, emphasis `_`) as spaces."""
-    if "_" in text:
-        text = _EMPHASIS_UNDERSCORE.sub(" ", text)
-    return text.translate(_ALWAYS_MARKUP)
+    """text with markdown emphasis marks (`*`, `_`, `` ` ``, `~`) at word edges as spaces."""
+    return _EMPHASIS.sub(_blank, text)
 
 
 _SHOUTED_WORD = re.compile(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Container
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -92,19 +93,33 @@ class PhoneScreen:
 
     def _attached(self, start: int, end: int) -> bool:
         text = self.text
-        if end < len(text) and text[end].isalpha():
+        if end < len(text) and _spaced_letter(text[end]):
             return True
         if start == 0 or text[start] in _PLUS_CHARS:  # "+" and a country code: a number
             return False
         before = text[start - 1]
         if before in _ID_MARKS:
             return True
-        if before.isalpha():
+        if _spaced_letter(before):
             return text[start].isalnum()  # "+" or "(" keeps a number apart from a word
         joined_to = text[start - 2] if start > 1 else ""
         if before == "/":
             return not joined_to.isdecimal()
         return before == "-" and joined_to.isalpha()
+
+
+_UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR")
+
+
+def _spaced_letter(ch: str) -> bool:
+    """A letter of a script that puts spaces between words: digits glued to it are a code
+    ("A123"). Japanese, Chinese, Korean or Thai text runs numbers into the words around
+    them ("電話番号は090-1234-5678です"), so their letters do not count."""
+    if not ch.isalpha():
+        return False
+    if ch.isascii():
+        return True
+    return not unicodedata.name(ch, "").startswith(_UNSPACED_SCRIPTS)
 
 
 def _is_date(match: re.Match[str]) -> bool:

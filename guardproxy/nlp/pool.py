@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import multiprocessing
 import os
@@ -189,6 +190,16 @@ _BATCH_TEXTS = 64
 _BATCH_CHARS = 4_000
 
 
+def _abandon(
+    batch: list[tuple[str, asyncio.Future[Any]]], task: asyncio.Future[None], _: object
+) -> None:
+    """Cancel a batch's call once every caller in it has given up, so that its worker
+    slot frees up for texts that still wait (the worker itself may stay busy until the
+    hang check replaces it)."""
+    if not task.done() and all(waiter.done() for _, waiter in batch):
+        task.cancel()
+
+
 def _settle(
     waiter: asyncio.Future[Any], *, result: Any = None, exception: BaseException | None = None
 ) -> None:
@@ -323,6 +334,13 @@ class ProcessOffloader:
             raise CheckError(
                 f"input of {len(text)} characters is over the worker limit of {self.max_text_chars}"
             )
+        if self._hung():
+            # texts that wait never reach run(), where a hung worker is otherwise noticed
+            logger.warning(
+                "an NLP worker call has run for over %gs; replacing the workers",
+                self.hang_timeout_s,
+            )
+            await self.restart()
         key: _AnalysisKey = (entities, min_score, language, custom)
         if self._analyses_running < self.workers and not self._waiting:
             pid, [detections] = await self._analyze_batch(key, [text])
@@ -367,6 +385,8 @@ class ProcessOffloader:
                 task = asyncio.ensure_future(self._serve(key, batch))
                 self._serving.add(task)
                 task.add_done_callback(self._serving.discard)
+                for _, waiter in batch:
+                    waiter.add_done_callback(functools.partial(_abandon, batch, task))
 
     async def _serve(self, key: _AnalysisKey, batch: list[tuple[str, asyncio.Future[Any]]]) -> None:
         self._analyses_running -= 1

@@ -9,6 +9,7 @@ pattern alone is weak, so presidio's context words decide.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -41,8 +42,10 @@ _UNIT = (
     r"(?:,?\s+(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|#)"
     r"\.?\s*#?\s*[A-Za-z0-9-]{1,6}\b)?"
 )
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_LOWER = "a-zß-öø-ÿ"
+# Latin-1 capitals and small letters; Latin Extended-A (Ł, ć, Đ, ...) mixes both cases in
+# one block and counts as either
+_UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
+_LOWER = "a-zß-öø-ÿ\u0100-\u017f"
 
 
 _ABBREVIATED_TYPES = frozenset(
@@ -85,23 +88,53 @@ _CAPS_TITLED_NAME = rf"\b(?:{_TITLES.upper()})\.?\s+{_CAPS_NAME}"
 _SMALL_TITLED_NAME = rf"\b(?:{_TITLES.lower()})\.\s+[{_LOWER}][{_LOWER}'\u2019-]+"
 # A name introduced by its owner or addressed in a greeting or sign-off.
 _INTRODUCTIONS = ("my name is", "this is", "name:", "dear", "regards,", "sincerely,")
+# words after an introduction or greeting that address a role, not a person
+_ROLE_WORDS = (
+    "The|A|An|All|Everyone|Everybody|Team|Customer|Customers|Client|Clients|User|Users|"
+    "Support|Sales|Service|Services|Sir|Madam|Friend|Friends|Colleague|Colleagues|Member|"
+    "Members|Partner|Partners|Applicant|Candidate|Reader|Readers|Guest|Guests|Admin|"
+    "Administrator|Manager|Hiring|Valued|Dear|Hello|Hi|Thanks"
+)
 _INTRODUCED_NAME = (
     "(?:" + "|".join(rf"(?<=\b(?i:{cue})\s)" for cue in _INTRODUCTIONS) + ")"
+    rf"(?!(?:{_ROLE_WORDS})\b)"
     rf"{_NAME}(?:\s+(?:[{_UPPER}]\.\s+)?{_NAME}){{0,2}}"
+    # a name ends its phrase ("This is Ana Ruiz.", "this is Ana from billing"), where a
+    # thing goes on ("This is Python code")
+    r"(?=\s*(?:[.,;:!?\n]|$)|\s+(?:from|here|speaking|calling|with|at)\b)"
 )
 _GREETED_NAME = (
     "(?:" + "|".join(rf"(?<=\b{cue}\s)" for cue in ("Hi", "Hello", "Hey")) + ")"
-    rf"{_NAME}(?:\s+{_NAME})?(?=\s*[,!])"
+    rf"(?!(?:{_ROLE_WORDS})\b){_NAME}(?:\s+{_NAME})?(?=\s*[,!])"
 )
 
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# bounded local part (64 characters, as RFC 5321 allows) that starts where a run starts:
+# no rescanning of a long run of dots from every position
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")
+# local parts that name a role or a mailbox, not a person
+_ROLE_ACCOUNTS = frozenset(
+    _word_list(
+        "info support sales security admin administrator team contact contacts hello help "
+        "helpdesk noreply reply office jobs careers press media marketing service services "
+        "webmaster postmaster hostmaster abuse privacy legal accounts account billing orders "
+        "feedback newsletter notifications alerts ops devops dev root mail email enquiries "
+        "inquiries hr finance payments invoices booking bookings reservations customer "
+        "customers care news events partners community users user test example hi"
+    )
+)
 _WORD = re.compile(rf"[{_UPPER}{_LOWER}][{_UPPER}{_LOWER}'\u2019-]*")
 _MIN_PART = 3
 
 
+def _inside(position: int, starts: list[int], spans: list[tuple[int, int, str]]) -> bool:
+    """Whether position falls in one of the sorted, disjoint spans."""
+    i = bisect.bisect_right(starts, position) - 1
+    return i >= 0 and position < spans[i][1]
+
+
 def _name_parts(local: str) -> tuple[set[str], set[str]]:
     """(whole words, words glued to an initial) that an e-mail local part spells out."""
-    pieces = [p for p in re.split(r"[^a-z]+", local.lower()) if p]
+    pieces = [p for p in re.split(r"[^a-z]+", local.lower()) if p and p not in _ROLE_ACCOUNTS]
     whole = {p for p in pieces if len(p) >= _MIN_PART}
     glued = {p[1:] for p in pieces if len(p) > _MIN_PART}  # jsmith -> smith
     glued |= {p[:-1] for p in pieces if len(p) > _MIN_PART}  # smithj -> smith
@@ -142,7 +175,7 @@ _SKIPPED_OR_WORD = re.compile(
     r"(?<!\S)\S*?(?:[/@]|[^\W\d_]\.[^\W\d_]|[^\W_]\d|\d[^\W\d_])\S*"
     r"|(?P<word>[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*)"
 )
-_last_words: tuple[str, list[tuple[int, int]]] = ("", [])
+_last_words: tuple[tuple[int, int, int], list[tuple[int, int]]] = ((0, 0, 0), [])
 
 
 def _words(text: str) -> list[tuple[int, int]]:
@@ -153,11 +186,14 @@ def _words(text: str) -> list[tuple[int, int]]:
     row, so the last answer is kept.
     """
     global _last_words
-    last_text, last_spans = _last_words
-    if last_text is text:
+    # the text's identity, length and hash: no reference to the text (it may hold personal
+    # data) outlives the analysis
+    key = (id(text), len(text), hash(text))
+    last_key, last_spans = _last_words
+    if last_key == key:
         return last_spans
     spans = [m.span() for m in _SKIPPED_OR_WORD.finditer(text) if m.lastgroup == "word"]
-    _last_words = (text, spans)
+    _last_words = (key, spans)
     return spans
 
 
@@ -197,6 +233,7 @@ def _longest_entry(
 
 
 _OPENERS = " \t\n'\"([<"
+_CUE_REACH = 64
 _STREET_TYPE_WORDS = frozenset(t.casefold() for t in _STREET_TYPES)
 
 
@@ -214,7 +251,8 @@ def _place_cue(text: str, words: list[tuple[int, int]], first: int, last: int) -
         if word != "the":
             break
         after, before = before, before - 1
-    head = text[: words[first][0]].rstrip(_OPENERS)
+    # only the few words before the name matter: never slice the whole text before it
+    head = text[max(0, words[first][0] - _CUE_REACH) : words[first][0]].rstrip(_OPENERS)
     if head.endswith(","):
         prior = head[:-1].rstrip().rstrip(".").split()
         last_word = prior[-1].strip(")]>'\"") if prior else ""
@@ -224,8 +262,7 @@ def _place_cue(text: str, words: list[tuple[int, int]], first: int, last: int) -
             or last_word.casefold() in _STREET_TYPE_WORDS
         ):
             return True
-    tail = text[words[last][1] :]
-    if tail.startswith(", ") and last + 1 < len(words):
+    if text.startswith(", ", words[last][1]) and last + 1 < len(words):
         country = gazetteers.places().flags.get(
             gazetteers.lookup_key(text[words[last + 1][0] : words[last + 1][1]])
         )
@@ -252,6 +289,9 @@ def _after_article(text: str, words: list[tuple[int, int]], i: int) -> bool:
     return text[words[i - 1][0] : words[i - 1][1]].casefold() in {"the", "a", "an"}
 
 
+_MODEL_NUMBER = re.compile(r" \S*\d")
+
+
 def _surname_after(text: str, words: list[tuple[int, int]], i: int, shouted: bool) -> int | None:
     """Index of the capitalised surname after the given name at word i (maybe after a
     middle initial); i if there is none; None if the next word makes the pair an
@@ -264,8 +304,7 @@ def _surname_after(text: str, words: list[tuple[int, int]], i: int, shouted: boo
         and _joined_by_spaces(text, words[i][1], words[j][0])
     ):
         j += 1  # a middle initial: "Rahul H. Nielsen"
-    after = text[words[j - 1][1] + (1 if j > i + 1 else 0) :]
-    if re.match(r" \S*\d", after):
+    if _MODEL_NUMBER.match(text, words[j - 1][1] + (1 if j > i + 1 else 0)):
         return None  # a model number follows: a product
     if j >= len(words) or not _joined_by_spaces(text, words[j - 1][1] + (j > i + 1), words[j][0]):
         return i
@@ -329,7 +368,7 @@ def _recognizer_classes() -> dict[str, type[Any]]:
                 Pattern(
                     "street address (name first)",
                     rf"\b[{_UPPER}][{_LOWER}]+(?:straße|strasse|str\.|weg|platz|gasse|allee|"
-                    r"ring|damm)\s+\d{1,4}[a-z]?\b",
+                    r"damm)\s+\d{1,4}[a-z]?\b",
                     0.9,
                 ),
                 Pattern(
@@ -369,6 +408,20 @@ def _recognizer_classes() -> dict[str, type[Any]]:
                 global_regex_flags=case_sensitive,
             )
 
+        def analyze(
+            self,
+            text: str,
+            entities: list[str],
+            nlp_artifacts: Any = None,
+            regex_flags: int | None = None,
+        ) -> list[Any]:
+            results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+            if _is_shouted(text):
+                return results
+            # a title and a word in capitals in ordinary text is a name of a product or
+            # an abbreviation ("MS WORD"), not a person
+            return [r for r in results if not text[r.start : r.end].isupper()]
+
     class EmailNameRecognizer(EntityRecognizer):
         """Words of the text that an e-mail address in it spells out are a name.
 
@@ -404,10 +457,15 @@ def _recognizer_classes() -> dict[str, type[Any]]:
                 w, g = _name_parts(local)
                 whole |= w
                 glued |= g
-                initials |= {p[0] for p in re.split(r"[^a-z]+", local.lower()) if p}
-            words = [
-                m for m in _WORD.finditer(text) if not any(s <= m.start() < e for s, e, _ in emails)
-            ]
+                initials |= {
+                    p[0]
+                    for p in re.split(r"[^a-z]+", local.lower())
+                    if p and p not in _ROLE_ACCOUNTS
+                }
+            if not (whole or glued):
+                return []
+            starts = [s for s, _, _ in emails]
+            words = [m for m in _WORD.finditer(text) if not _inside(m.start(), starts, emails)]
             results: list[Any] = []
             for i, match in enumerate(words):
                 key = _ascii_lower(match.group(0))
@@ -541,9 +599,14 @@ def _recognizer_classes() -> dict[str, type[Any]]:
             for p in UsSsnRecognizer.PATTERNS
         ]
 
+        # "social" and "security" alone are presidio's context words too, but they also
+        # stand before security codes and social media ids
+        CONTEXT = ["ssn", "ssns", "ssn#"]
+
         def __init__(self, language: str) -> None:
             super().__init__(
                 patterns=self.PATTERNS,
+                context=self.CONTEXT,
                 supported_language=language,
                 name="UsSsnRecognizer",
             )

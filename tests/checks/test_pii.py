@@ -363,6 +363,11 @@ def test_mask_value(value: str, keep_last: int, masked: str) -> None:
             [("PERSON", 5, 10, 0.85), ("LOCATION", 0, 5, 0.85)],
             [("LOCATION", 0, 5, 0.85), ("PERSON", 5, 10, 0.85)],
         ),
+        # overlapping detections of one type become their union, with the best score
+        (
+            [("PERSON", 0, 13, 0.86, "GivenNameRecognizer"), ("PERSON", 0, 18, 0.85, "Spacy")],
+            [("PERSON", 0, 18, 0.86, "GivenNameRecognizer")],
+        ),
         ([], []),
     ],
 )

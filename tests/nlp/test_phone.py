@@ -530,3 +530,15 @@ def test_the_analyzer_rejects_what_the_screen_rejects(nlp_engine: NlpEngine) -> 
     found = analyze(analyzer, text, ["PHONE_NUMBER"], 0.0)
 
     assert [text[s:e] for _, s, e, *_ in found] == ["0171 1234567"]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("田中さんの電話番号は090-1234-5678です。", "090-1234-5678"),
+        ("请拨打+86 138 0013 8000联系王伟", "+86 138 0013 8000"),
+    ],
+)
+def test_numbers_run_into_japanese_or_chinese_words_are_found(text: str, number: str) -> None:
+    found = [text[r.start : r.end] for r in phone_recognizer().analyze(text, ["PHONE_NUMBER"])]
+    assert number in found

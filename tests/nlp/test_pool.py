@@ -331,6 +331,37 @@ async def test_a_hung_worker_is_replaced() -> None:
         await pool.close()
 
 
+_HANGS = (("pattern", "HANG", r"(a|a)*$", 0.9, ()),)
+"""A policy pattern that backtracks for ages on "aaaa...!": a worker stuck in analysis."""
+
+
+async def test_a_hung_worker_is_replaced_while_texts_wait_for_it() -> None:
+    pool = ProcessOffloader(1, hang_timeout_s=2.0)
+    await pool.start()
+    try:
+        first_pids = set(pool.worker_pids)
+        entities = ("PERSON", "HANG")
+        stuck = pool.analyze_text("a" * 40 + "!", entities, 0.5, "en", _HANGS)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(stuck, timeout=1.0)
+        waiting = pool.analyze_text("Hi Anna, see you.", entities, 0.5, "en", _HANGS)
+        with pytest.raises(TimeoutError):  # queued behind the stuck worker; its caller gives up
+            await asyncio.wait_for(waiting, timeout=0.5)
+        await asyncio.sleep(1.0)  # the stuck call has now run past hang_timeout_s
+
+        _, found = await asyncio.wait_for(
+            pool.analyze_text("Hi Anna, see you.", entities, 0.5, "en", _HANGS), timeout=60
+        )
+
+        assert [(e, s, x) for e, s, x, *_ in found] == [("PERSON", 3, 7)]
+        assert pool.restarts == 1
+        assert first_pids.isdisjoint(pool.worker_pids)
+        assert pool._analyses_running == 0
+        assert not pool._waiting
+    finally:
+        await pool.close()
+
+
 async def test_workers_exit_when_their_parent_is_killed() -> None:
     script = textwrap.dedent("""
         import asyncio, os, signal
