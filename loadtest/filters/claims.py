@@ -14,7 +14,7 @@ and plain endings, spellings, synonyms) and English ones, alone (`dev2`) and in 
 (`dev2-frame`); negatives: hand-written refutations without a negation word (`counter`:
 counter-facts, rejecting verbs), refuting frames and topical statements.
 
-Second blind split (`blind2`): written after the dev2 round's matcher changes were frozen
+Second blind split (`blind2`): written after the matcher changes tuned on dev2 were frozen,
 and evaluated once; same families as dev2 with new wordings, frames and topical
 statements in both languages.
 
@@ -26,8 +26,8 @@ Negatives (`report`): the claim reported inside "the idea / belief that ..." (Ja
 "〜という説/考え") by a frame that sets it aside without a negation word, and claims
 conceded before "but" and then refuted.
 
-Third blind split (`blind3`): written after the matcher files of the dev3 round were
-frozen, and evaluated once. Positives: a new rewording per claim, alone (`blind3`) and in
+Third blind split (`blind3`): written after the matcher files tuned on dev3 were frozen,
+and evaluated once. Positives: a new rewording per claim, alone (`blind3`) and in
 new frames (`blind3-frame`, some with a concessive or negated preface, some holding a
 reported claim true); negatives: a new hand-written refutation per claim (`counter`), the
 claim inside new refuting frames (`refute`) and new topical statements.
@@ -51,6 +51,7 @@ Each record: {"id", "family", "label" (1 positive, 0 negative), "claim" (id or n
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import sys
@@ -833,33 +834,6 @@ TOPICAL_DEV2: dict[str, tuple[str, ...]] = {
 # fmt: on
 
 
-def dev2_positives(rng: random.Random) -> Iterator[tuple[str, str, str, str]]:
-    """(family, claim id, language, text) of the dev2 split's positives."""
-    for claim in load_claims():
-        cid, lang = claim["id"], claim["language"]
-        frames = FRAMES_JA_DEV2 if lang == "ja" else FRAMES_DEV2
-        bare = "{c}" if lang == "ja" else "{C}"
-        for text in DEV2[cid][0]:
-            yield "dev2", cid, lang, _sentence(bare, text, lang)
-            yield "dev2-frame", cid, lang, _sentence(rng.choice(frames), text, lang)
-
-
-def dev2_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, str]]:
-    """(family, claim id or None, language, text) of the dev2 split's negatives."""
-    for claim in load_claims():
-        cid, lang = claim["id"], claim["language"]
-        rewordings, refutations = DEV2[cid]
-        for text in refutations:
-            yield "counter", cid, lang, text
-        frames = REFUTING_FRAMES_JA_DEV2 if lang == "ja" else REFUTING_FRAMES_DEV2
-        for frame in rng.sample(frames, 2):
-            clause = rng.choice((claim["claim"], *rewordings))
-            yield "refute", cid, lang, _sentence(frame, clause, lang)
-    for lang, sentences in TOPICAL_DEV2.items():
-        for sentence in sentences:
-            yield "topical", None, lang, sentence
-
-
 # --- the blind split ---------------------------------------------------------------------
 # Written in one go and evaluated once. Claim id -> (conversational paraphrase, passive or
 # reordered paraphrase, yes/no question, refutation); Japanese entries leave the question
@@ -1257,7 +1231,7 @@ def blind_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, 
 
 
 # --- the second blind split (blind2) --------------------------------------------------
-# Written in one go after the matcher changes of the dev2 round were frozen, and evaluated
+# Written in one go after the matcher changes tuned on dev2 were frozen, and evaluated
 # once. Claim id -> (rewordings, refutations). Rewordings: conversational, passive and
 # explanatory paraphrases (Japanese: plain and polite endings, other verbs and spellings);
 # refutations: counter-facts about the same subject and statements that set the claim
@@ -1711,29 +1685,42 @@ TOPICAL_BLIND2: dict[str, tuple[str, ...]] = {
 # fmt: on
 
 
-def blind2_positives(rng: random.Random) -> Iterator[tuple[str, str, str, str]]:
-    """(family, claim id, language, text) of the blind2 split's positives."""
+def _table_positives(
+    family: str,
+    table: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+    frames: tuple[str, ...],
+    frames_ja: tuple[str, ...],
+    rng: random.Random,
+) -> Iterator[tuple[str, str, str, str]]:
+    """(family, claim id, language, text): each rewording of a claim in `table`, alone and
+    in one of the frames."""
     for claim in load_claims():
         cid, lang = claim["id"], claim["language"]
-        frames = FRAMES_JA_BLIND2 if lang == "ja" else FRAMES_BLIND2
         bare = "{c}" if lang == "ja" else "{C}"
-        for text in BLIND2[cid][0]:
-            yield "blind2", cid, lang, _sentence(bare, text, lang)
-            yield "blind2-frame", cid, lang, _sentence(rng.choice(frames), text, lang)
+        for text in table[cid][0]:
+            yield family, cid, lang, _sentence(bare, text, lang)
+            chosen = rng.choice(frames_ja if lang == "ja" else frames)
+            yield f"{family}-frame", cid, lang, _sentence(chosen, text, lang)
 
 
-def blind2_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, str]]:
-    """(family, claim id or None, language, text) of the blind2 split's negatives."""
+def _table_negatives(
+    table: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+    refuting: tuple[str, ...],
+    refuting_ja: tuple[str, ...],
+    topical: dict[str, tuple[str, ...]],
+    rng: random.Random,
+) -> Iterator[tuple[str, str | None, str, str]]:
+    """(family, claim id or None, language, text): each refutation in `table`, the claim
+    or a rewording inside two refuting frames, and the topical statements."""
     for claim in load_claims():
         cid, lang = claim["id"], claim["language"]
-        rewordings, refutations = BLIND2[cid]
+        rewordings, refutations = table[cid]
         for text in refutations:
             yield "counter", cid, lang, text
-        frames = REFUTING_FRAMES_JA_BLIND2 if lang == "ja" else REFUTING_FRAMES_BLIND2
-        for frame in rng.sample(frames, 2):
+        for frame in rng.sample(refuting_ja if lang == "ja" else refuting, 2):
             clause = rng.choice((claim["claim"], *rewordings))
             yield "refute", cid, lang, _sentence(frame, clause, lang)
-    for lang, sentences in TOPICAL_BLIND2.items():
+    for lang, sentences in topical.items():
         for sentence in sentences:
             yield "topical", None, lang, sentence
 
@@ -1909,7 +1896,7 @@ def dev3_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, s
 
 
 # --- the third blind split (blind3) ---------------------------------------------------
-# Written in one go after the matcher files of the dev3 round were frozen; evaluated once.
+# Written in one go after the matcher files tuned on dev3 were frozen; evaluated once.
 # Claim id -> (a rewording, a refutation); none of them appears in an earlier table.
 # fmt: off
 BLIND3: dict[str, tuple[str, str]] = {
@@ -2139,8 +2126,22 @@ _GENERATORS: dict[
     str, tuple[Callable[[random.Random], _Rows], Callable[[random.Random], _Rows]]
 ] = {
     BLIND_SPLIT: (blind_positives, blind_negatives),
-    "dev2": (dev2_positives, dev2_negatives),
-    "blind2": (blind2_positives, blind2_negatives),
+    "dev2": (
+        functools.partial(_table_positives, "dev2", DEV2, FRAMES_DEV2, FRAMES_JA_DEV2),
+        functools.partial(
+            _table_negatives, DEV2, REFUTING_FRAMES_DEV2, REFUTING_FRAMES_JA_DEV2, TOPICAL_DEV2
+        ),
+    ),
+    "blind2": (
+        functools.partial(_table_positives, "blind2", BLIND2, FRAMES_BLIND2, FRAMES_JA_BLIND2),
+        functools.partial(
+            _table_negatives,
+            BLIND2,
+            REFUTING_FRAMES_BLIND2,
+            REFUTING_FRAMES_JA_BLIND2,
+            TOPICAL_BLIND2,
+        ),
+    ),
     "dev3": (dev3_positives, dev3_negatives),
     "blind3": (blind3_positives, blind3_negatives),
 }
