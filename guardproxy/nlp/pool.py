@@ -282,18 +282,9 @@ class ProcessOffloader:
     async def run(self, fn: Callable[..., Any], /, *args: Any) -> Any:
         """Run fn(*args) in a worker process and return its result."""
         for arg in args:
-            if isinstance(arg, str) and len(arg) > self.max_text_chars:
-                raise CheckError(
-                    f"input of {len(arg)} characters is over the worker limit of "
-                    f"{self.max_text_chars}"
-                )
-        if self._hung():
-            # a check's timeout cannot stop work inside a worker; replacing the workers can
-            logger.warning(
-                "an NLP worker call has run for over %gs; replacing the workers",
-                self.hang_timeout_s,
-            )
-            await self.restart()
+            if isinstance(arg, str):
+                self._check_size(arg)
+        await self._replace_if_hung()
         executor = self._executor
         if executor is None or self._closed:
             raise CheckError("the NLP worker pool is not running")
@@ -330,17 +321,9 @@ class ProcessOffloader:
         through the same texts one by one, so a saturated pool answers more texts per
         second, and an idle one adds no wait.
         """
-        if len(text) > self.max_text_chars:
-            raise CheckError(
-                f"input of {len(text)} characters is over the worker limit of {self.max_text_chars}"
-            )
-        if self._hung():
-            # texts that wait never reach run(), where a hung worker is otherwise noticed
-            logger.warning(
-                "an NLP worker call has run for over %gs; replacing the workers",
-                self.hang_timeout_s,
-            )
-            await self.restart()
+        self._check_size(text)
+        # texts that wait for a busy pool never reach run(): look for a hung worker here too
+        await self._replace_if_hung()
         key: _AnalysisKey = (entities, min_score, language, custom)
         if self._analyses_running < self.workers and not self._waiting:
             pid, [detections] = await self._analyze_batch(key, [text])
@@ -400,6 +383,21 @@ class ProcessOffloader:
             return
         for (_, waiter), detections in zip(batch, results, strict=True):
             _settle(waiter, result=(pid, detections))
+
+    def _check_size(self, text: str) -> None:
+        if len(text) > self.max_text_chars:
+            raise CheckError(
+                f"input of {len(text)} characters is over the worker limit of {self.max_text_chars}"
+            )
+
+    async def _replace_if_hung(self) -> None:
+        """A check's timeout cannot stop work inside a worker; replacing the workers can."""
+        if self._hung():
+            logger.warning(
+                "an NLP worker call has run for over %gs; replacing the workers",
+                self.hang_timeout_s,
+            )
+            await self.restart()
 
     def _forget(self, future: Future[Any]) -> None:
         self._in_flight.pop(future, None)
