@@ -506,7 +506,10 @@ def test_no_valid_number_is_shorter_than_the_region_minimum(region: str) -> None
         )
         assert sum(c.isdigit() for c in national) >= minimum
         assert sum(c.isdigit() for c in international) >= minimum
-    assert 1 < minimum <= 7
+    # the floor the prefilter skips below: phonenumbers 9.0.43's shortest possible numbers
+    # (German pager numbers such as "1680" have four digits); a metadata change that moves
+    # it must be looked at, since a floor set too high would lose real numbers
+    assert minimum == (4 if region == "DE" else 6)
 
 
 def test_context_words_raise_the_score_through_the_analyzer(nlp_engine: NlpEngine) -> None:
