@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -132,18 +133,17 @@ def _inside(position: int, starts: list[int], spans: list[tuple[int, int, str]])
     return i >= 0 and position < spans[i][1]
 
 
-def _name_parts(local: str) -> tuple[set[str], set[str]]:
-    """(whole words, words glued to an initial) that an e-mail local part spells out."""
+def _name_parts(local: str) -> tuple[set[str], set[str], set[str]]:
+    """(whole words, words glued to an initial, initials) that an e-mail local part spells
+    out."""
     pieces = [p for p in re.split(r"[^a-z]+", local.lower()) if p and p not in _ROLE_ACCOUNTS]
     whole = {p for p in pieces if len(p) >= _MIN_PART}
     glued = {p[1:] for p in pieces if len(p) > _MIN_PART}  # jsmith -> smith
     glued |= {p[:-1] for p in pieces if len(p) > _MIN_PART}  # smithj -> smith
-    return whole, glued
+    return whole, glued, {p[0] for p in pieces}
 
 
 def _ascii_lower(word: str) -> str:
-    import unicodedata
-
     folded = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in folded if c.isascii() and c.isalpha())
 
@@ -453,15 +453,10 @@ def _recognizer_classes() -> dict[str, type[Any]]:
             glued: set[str] = set()
             initials: set[str] = set()
             for _, _, address in emails:
-                local = address.split("@", 1)[0]
-                w, g = _name_parts(local)
+                w, g, firsts = _name_parts(address.split("@", 1)[0])
                 whole |= w
                 glued |= g
-                initials |= {
-                    p[0]
-                    for p in re.split(r"[^a-z]+", local.lower())
-                    if p and p not in _ROLE_ACCOUNTS
-                }
+                initials |= firsts
             if not (whole or glued):
                 return []
             starts = [s for s, _, _ in emails]
@@ -563,7 +558,8 @@ def _recognizer_classes() -> dict[str, type[Any]]:
             i = 0
             while i < len(words):
                 start, end = words[i]
-                flags = names.get(gazetteers.lookup_key(text[start:end]))
+                key = gazetteers.lookup_key(text[start:end])
+                flags = names.get(key)
                 style = _casing(text[start:end], shouted) if flags is not None else ""
                 if flags is None or not style:
                     i += 1
@@ -577,7 +573,6 @@ def _recognizer_classes() -> dict[str, type[Any]]:
                 elif style == "capitalised" and "w" not in flags:
                     # a listed given name that is no known place is likelier a person
                     # than spaCy's flat 0.85 guess of a location for it
-                    key = gazetteers.lookup_key(text[start:end])
                     score = 0.6 if gazetteers.places().get(key) is not None else 0.86
                     results.append(_result(self, "PERSON", start, end, score))
                 elif style == "lowercase" and lowercase_text and "w" not in flags:
