@@ -32,6 +32,13 @@ new frames (`blind3-frame`, some with a concessive or negated preface, some hold
 reported claim true); negatives: a new hand-written refutation per claim (`counter`), the
 claim inside new refuting frames (`refute`) and new topical statements.
 
+Fourth blind split (`blind4`, tables in `claims_blind4`): evaluated once. Positives: two
+new rewordings per claim in other vocabulary, voice and register, alone (`blind4`, with a
+few two-sentence answers) and the claim or a rewording in new asserting frames
+(`blind4-frame`); negatives: a new refutation per claim (`counter`, some reporting the
+claim before refuting it in the same or the next sentence), the claim or a rewording in
+new refuting and reporting frames (`refute`) and new topical statements.
+
 Blind split: wordings written apart from the matcher and evaluated once, after it was
 settled. Positives: `blind` (a conversational and a passive or reordered paraphrase per
 claim, alone and inside new qualifying or embedding frames) and `blind-question` (a yes/no
@@ -65,7 +72,7 @@ from loadtest.evalkit import generator_main, jsonl, read_jsonl
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CLAIMS_DIR = Path(__file__).resolve().parents[2] / "policies" / "claims"
 DEFAULT_SEED = 20261126
-SPLITS = ("dev", "dev2", "heldout", "blind", "blind2", "dev3", "blind3")
+SPLITS = ("dev", "dev2", "heldout", "blind", "blind2", "dev3", "blind3", "blind4")
 HELDOUT_FAMILY = "heldout"
 BLIND_SPLIT = "blind"
 BLIND_FAMILIES = ("blind", "blind-question")
@@ -2122,6 +2129,20 @@ def blind3_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str,
 
 # splits with their own generators; dev and heldout share `positives` and `negatives`
 _Rows = Iterator[tuple[str, str | None, str, str]]
+
+
+def _blind4_positives(rng: random.Random) -> _Rows:
+    from loadtest.filters.claims_blind4 import blind4_positives  # imports this module
+
+    return blind4_positives(rng)
+
+
+def _blind4_negatives(rng: random.Random) -> _Rows:
+    from loadtest.filters.claims_blind4 import blind4_negatives  # imports this module
+
+    return blind4_negatives(rng)
+
+
 _GENERATORS: dict[
     str, tuple[Callable[[random.Random], _Rows], Callable[[random.Random], _Rows]]
 ] = {
@@ -2144,6 +2165,7 @@ _GENERATORS: dict[
     ),
     "dev3": (dev3_positives, dev3_negatives),
     "blind3": (blind3_positives, blind3_negatives),
+    "blind4": (_blind4_positives, _blind4_negatives),
 }
 
 
