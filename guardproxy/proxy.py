@@ -32,10 +32,12 @@ from guardproxy.providers.base import (
     OutputText,
     Provider,
     RequestInfo,
+    StreamRecorder,
     StreamTranslator,
     ToolScan,
 )
 from guardproxy.providers.openai import OpenAIProvider
+from guardproxy.rawrelay import RawFramer
 from guardproxy.runtime import RUNTIME, Runtime
 from guardproxy.sse import SSEDecoder, SSEError
 from guardproxy.streaming import StreamGuard
@@ -625,10 +627,19 @@ class GuardedHandler:
                 out_headers["Cache-Control"] = "no-cache"
                 resp = web.StreamResponse(status=200, headers=out_headers)
                 await resp.prepare(request)
-                # only incremental windows with stream checks release text as checks pass
-                # (StreamGuard.pump, check_runs); other modes release as events are fed
-                releases = policy.stream.mode == "incremental" and bool(policy.stream_checks)
-                await self._relay(rt, up, resp, translator, record, started, up_started, releases)
+                if not policy.output_checks and info.placeholders is None:
+                    # nothing reads or changes the answer: its bytes go out as they came
+                    await self._relay_recorded(
+                        rt, up, resp, translator, record, started, up_started
+                    )
+                else:
+                    # only incremental windows with stream checks release text as checks
+                    # pass (StreamGuard.pump, check_runs); other modes release as events
+                    # are fed
+                    releases = policy.stream.mode == "incremental" and bool(policy.stream_checks)
+                    await self._relay(
+                        rt, up, resp, translator, record, started, up_started, releases
+                    )
         except UpstreamError as exc:
             return await self._upstream_failed(ex, exc)
         self.route_metrics(rt).upstream_seconds["true"].observe(record.latency.get("upstream", 0.0))
@@ -760,6 +771,109 @@ class GuardedHandler:
                 await resp.write_eof()
             except (ConnectionResetError, aiohttp.ClientConnectionResetError):
                 m.client_disconnects.labels(self.route).inc()
+
+    async def _relay_recorded(
+        self,
+        rt: Runtime,
+        up: aiohttp.ClientResponse,
+        resp: web.StreamResponse,
+        translator: StreamTranslator,
+        record: DecisionRecord,
+        started: float,
+        up_started: float,
+    ) -> None:
+        """Relay an unchecked stream byte for byte, keeping back only its end.
+
+        The events are still read, for each answer's text in the decision record and to
+        find the terminal event, which waits until the record is written (rawrelay).
+        """
+        m = rt.metrics
+        recorder = self.provider.stream_recorder()
+        decoder = SSEDecoder()
+        framer = RawFramer()
+        first_text_at: float | None = None
+        held = b""  # the terminal event onwards, sent after the record
+        tail: list[bytes] = []  # events the proxy adds at the end
+        ended = False
+        client_gone = False
+
+        def upstream_failed(kind: str, why: str) -> list[bytes]:
+            m.upstream_errors.labels(self.route, kind).inc()
+            record.outcome = "upstream_error"
+            record.error = why
+            up.close()
+            return [translator.error_event(why, "upstream_error")]
+
+        try:
+            while not ended:
+                try:
+                    chunk = await rt.upstream.read_chunk(up)
+                    events = decoder.feed(chunk) if chunk else decoder.close()
+                except (UpstreamError, SSEError) as exc:
+                    kind = "timeout_idle" if isinstance(exc, UpstreamTimeout) else "protocol"
+                    tail = upstream_failed(kind, str(exc))
+                    break
+                framer.feed(chunk, events)
+                out = b""
+                for i, ev in enumerate(events):
+                    if recorder.on_event(ev):
+                        out, held = framer.hold_from(i)
+                        ended = True
+                        if recorder.upstream_error is not None:
+                            record.outcome = "upstream_error"
+                            record.error = "upstream sent an error event"
+                            m.upstream_errors.labels(self.route, "error_event").inc()
+                            up.close()
+                        break
+                else:
+                    out = framer.release() if chunk else framer.rest()
+                    if not chunk:
+                        tail = upstream_failed(
+                            "protocol", "upstream ended the stream without its final event"
+                        )
+                        ended = True
+                if out:
+                    if first_text_at is None and recorder.delivered_any:
+                        first_text_at = time.perf_counter()
+                        self.route_metrics(rt).delivered_ttfb.observe(first_text_at - started)
+                    await resp.write(out)
+        except (ConnectionResetError, aiohttp.ClientConnectionResetError):
+            client_gone = True
+            record.outcome = "client_disconnect"
+            m.client_disconnects.labels(self.route).inc()
+            up.close()
+        except asyncio.CancelledError:
+            record.outcome = "client_disconnect"
+            m.client_disconnects.labels(self.route).inc()
+            up.close()
+            record.latency["upstream"] = time.perf_counter() - up_started
+            await asyncio.shield(self._finish_recorded(rt, recorder, record, started))
+            raise
+        record.latency["upstream"] = time.perf_counter() - up_started
+        stored = await self._finish_recorded(rt, recorder, record, started)
+        if audit_refuses(rt, stored):
+            # the text already sent cannot be recalled; the stream ends in an error instead
+            held = b""
+            tail = [translator.error_event(AUDIT_UNAVAILABLE, "audit_unavailable")]
+        if not client_gone:
+            try:
+                if held or tail:
+                    await resp.write(held + b"".join(tail))
+                await resp.write_eof()
+            except (ConnectionResetError, aiohttp.ClientConnectionResetError):
+                m.client_disconnects.labels(self.route).inc()
+
+    async def _finish_recorded(
+        self, rt: Runtime, recorder: StreamRecorder, record: DecisionRecord, started: float
+    ) -> dict[str, Any] | None:
+        rm = self.route_metrics(rt)
+        for key, text in recorder.texts().items():
+            record.add(key, text, Verdict(Action.ALLOW, Action.ALLOW, text), rt.hmac_key)
+            rm.holdback_chars.observe(0)  # nothing was held back from the client
+        record.latency["total"] = time.perf_counter() - started
+        record.latency["checks"] = 0.0
+        rm.overhead_seconds["true"].observe(0.0)
+        return await write_audit(rt, record)
 
     def _observe_first_text(
         self, rt: Runtime, translator: Any, first_text_at: float | None, started: float

@@ -11,6 +11,7 @@ from guardproxy.providers.base import (
     OutputText,
     Provider,
     RequestInfo,
+    StreamRecorder,
     StreamTranslator,
     TextSlot,
     ToolScan,
@@ -125,6 +126,44 @@ class AnthropicProvider(Provider):
 
     def stream_translator(self, info: RequestInfo, guard_for: GuardFactory) -> StreamTranslator:
         return AnthropicStream(info, guard_for)
+
+    def stream_recorder(self) -> StreamRecorder:
+        return AnthropicRecorder()
+
+
+class AnthropicRecorder(StreamRecorder):
+    """Text blocks' text, keyed by content block index as AnthropicStream keys them."""
+
+    def on_event(self, ev: SSEEvent) -> bool:
+        name = ev.event
+        if name == "message_stop":
+            return True
+        if name == "error":
+            self.upstream_error = "error"
+            return True
+        if name != "content_block_start" and name != "content_block_delta":
+            return False
+        try:
+            payload = jsonutil.loads(ev.data)
+        except jsonutil.JSONDecodeError:
+            return False
+        if not isinstance(payload, dict):
+            return False
+        index = payload.get("index", 0)
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            return False
+        key = str(index)
+        if name == "content_block_start":
+            block = payload.get("content_block")
+            if isinstance(block, dict) and block.get("type") == "text":
+                text = block.get("text")
+                self._add(key, text if isinstance(text, str) else "")
+            return False
+        delta = payload.get("delta")
+        if key in self._texts and isinstance(delta, dict) and delta.get("type") == "text_delta":
+            text = delta.get("text")
+            self._add(key, text if isinstance(text, str) else "")
+        return False
 
 
 class AnthropicStream(StreamTranslator):

@@ -196,6 +196,38 @@ class StreamTranslator(abc.ABC):
 GuardFactory = Callable[[str], StreamGuard]
 
 
+class StreamRecorder(abc.ABC):
+    """Reads a stream that no check changes: each unit's text for the record, and its end.
+
+    The relay forwards the upstream's own bytes (``guardproxy.rawrelay``); the recorder
+    only watches the events, so it never alters what the client gets.
+    """
+
+    upstream_error: str | None = None
+    """Set when the upstream sent an error event; the relay ends the stream after it."""
+    delivered_any: bool = False
+    """Some answer text has been seen (and goes out with the next release)."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, list[str]] = {}
+
+    @abc.abstractmethod
+    def on_event(self, ev: SSEEvent) -> bool:
+        """Note one event; True when it ends the stream (its terminal or an error event)."""
+
+    def _add(self, key: str, text: str) -> None:
+        parts = self._texts.get(key)
+        if parts is None:
+            parts = self._texts[key] = []
+        if text:
+            parts.append(text)
+            self.delivered_any = True
+
+    def texts(self) -> dict[str, str]:
+        """Each unit's text as the client got it, by unit key."""
+        return {key: "".join(parts) for key, parts in self._texts.items()}
+
+
 class Provider(abc.ABC):
     name: str
 
@@ -225,3 +257,7 @@ class Provider(abc.ABC):
 
     @abc.abstractmethod
     def stream_translator(self, info: RequestInfo, guard_for: GuardFactory) -> StreamTranslator: ...
+
+    @abc.abstractmethod
+    def stream_recorder(self) -> StreamRecorder:
+        """A recorder for a stream relayed byte for byte (no output checks)."""

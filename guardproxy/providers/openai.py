@@ -13,6 +13,7 @@ from guardproxy.providers.base import (
     OutputText,
     Provider,
     RequestInfo,
+    StreamRecorder,
     StreamTranslator,
     TextSlot,
     ToolScan,
@@ -168,6 +169,40 @@ class OpenAIProvider(Provider):
 
     def stream_translator(self, info: RequestInfo, guard_for: GuardFactory) -> StreamTranslator:
         return OpenAIStream(info, guard_for)
+
+    def stream_recorder(self) -> StreamRecorder:
+        return OpenAIRecorder()
+
+
+class OpenAIRecorder(StreamRecorder):
+    """Each choice's content deltas, keyed by choice index as OpenAIStream keys them."""
+
+    def on_event(self, ev: SSEEvent) -> bool:
+        data = ev.data
+        if data == "[DONE]":
+            return True
+        try:
+            chunk = jsonutil.loads(data)
+        except jsonutil.JSONDecodeError:
+            return False  # relayed as it came, as the translator relays it
+        if not isinstance(chunk, dict):
+            return False
+        choices = chunk.get("choices")
+        if "error" in chunk and not choices:
+            self.upstream_error = "error"
+            return True
+        if not isinstance(choices, list):
+            return False
+        for choice in choices:
+            if not isinstance(choice, dict):
+                continue
+            index = choice.get("index", 0)
+            if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+                continue
+            delta = choice.get("delta")
+            content = delta.get("content") if isinstance(delta, dict) else None
+            self._add(str(index), content if isinstance(content, str) else "")
+        return False
 
 
 def _place_calls(delta: Json, calls: list[Json]) -> None:
