@@ -4,12 +4,17 @@ Pure Python and cheap: everything here is a handful of compiled regular expressi
 small frozen tables, applied once per answer. English text becomes a sequence of content
 terms (lower case, multi-word units and phrasal verbs joined, stop words and hedges
 removed, a light suffix stemmer with irregular forms and British spellings folded, a
-synonym and hypernym table that folds common rewordings onto one term) with its cues:
-negators, refuters, and words calling something false (counted, and also the content of
-hoax claims). Words stating the opposite of a term ("serious" for harmless, "round" for
-flat, "unpredictable") are kept apart so that a claim holding the term can count them as
-a negation. Japanese text is folded (spelling variants, synonyms, verb endings and case
-particles made one) and becomes character bigrams plus one-character words.
+synonym and hypernym table that folds common rewordings onto one term, and a generated
+table of derived forms, `guardproxy.claimsyn`) with its cues: negators, refuters, and
+words calling something false (counted, and also the content of hoax claims). Words
+stating the opposite of a term ("serious" for harmless, "round" for flat,
+"unpredictable") are kept apart so that a claim holding the term can count them as a
+negation; so are words that "without" or "free of" say are absent, and "without",
+"too ... to" or "weakens" before a relation term count as a negation. Japanese text is
+folded (spelling variants, synonyms, verb endings and case particles made one) and
+becomes character bigrams plus one-character words. The last part of the module finds
+where in a sentence a claim is stated: reported, conceded, kept quiet, or retracted by
+a later clause.
 """
 
 from __future__ import annotations
@@ -21,12 +26,14 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from guardproxy import claimsyn
 from guardproxy.lang import HIRAGANA
 
 _HIRAGANA = re.compile(f"[{HIRAGANA}]")
 # a word, with an apostrophe part ("don't") or a hyphenated number ("covid-19") kept on
-# "non-contagious" and "radiation-free" stay one word: the prefix and suffix negate it
-_WORD = re.compile(r"(?:non-)?[^\W_]+(?:['\u2019][^\W_]+|-\d+\b|-free\b)*", re.UNICODE)
+# "non-contagious" and "radiation-free" stay one word: the prefix and suffix negate it;
+# "flu-like" does too: it is not the flu
+_WORD = re.compile(r"(?:non-)?[^\W_]+(?:['\u2019][^\W_]+|-\d+\b|-free\b|-like\b)*", re.UNICODE)
 # A sentence ends at . ! ? (and their full-width forms) followed by space or the end, at
 # the Japanese full stop, or at a line break.
 _SENTENCE_END = re.compile(r"(?:[.!?]+(?=\s|$)|[。\uff01\uff1f]+|\n+)")
@@ -136,6 +143,9 @@ _REFUTER_PREFIXES: tuple[str, ...] = (
     "disput",
     "folklor",
     "groundless",
+    # a withdrawn study or statement: "the paper claiming it was retracted"
+    "retract",
+    "misapprehen",
 )
 # Words that call a statement false. They are also what a hoax claim asserts ("climate
 # change is a hoax", "... a myth", "... a lie"), so they fold onto the content term `fake`
@@ -183,7 +193,7 @@ _CONTRACTIONS = {
 JA_NEGATION = re.compile(
     r"(?:ない|なく|ません|ず(?:に|、|。|$)|ぬ|不可能|無理|無効|難し|困難|誤り|誤解|誤っ|"
     r"間違い|否定|迷信|俗説|都市伝説|事実無根|無関係|乏しい|誤情報|偽情報|根拠がない|根拠はない|"
-    r"事実ではない|違います)"
+    r"事実ではない|違います|勘違い|思い違い|見当違い|事実と(?:は)?異な|事実に反|誤認|思い込み|眉唾)"
 )
 # Japanese words that call a statement false; like their English counterparts they are
 # also what a hoax claim asserts, so they are content (one form, 捏造) and counted.
@@ -217,6 +227,7 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "drive",
         "driven",
         "driver",
+        "blame",
     ),
     (
         "spread",
@@ -360,12 +371,12 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "died",
         "dying",
     ),
-    ("illness", "disease", "sickness", "ailment", "disorder"),
+    ("illness", "disease", "sickness", "ailment", "disorder", "infection"),
     ("cancer", "tumor", "tumour", "malignancy", "carcinoma"),
     ("cold", "chilly", "freezing", "frigid", "winter", "wintry"),
     ("weather", "temperature"),
     ("bleach", "disinfectant", "chlorine", "hypochlorite"),
-    ("drink", "consume", "ingest", "swallow", "eat", "sip", "intake", "consumption"),
+    ("drink", "consume", "ingest", "swallow", "eat", "sip", "intake", "consumption", "orally"),
     (
         "alcohol",
         "liquor",
@@ -399,18 +410,20 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("affect", "influence", "impact", "effect", "difference", "role"),
     ("fast", "faster", "quick", "quicker", "rapid", "rapidly", "swift", "quickly"),
     ("house", "home"),
+    ("year", "decade", "century", "decades", "centuries"),
     ("place", "spot", "location"),
     ("tire", "tyre", "wheel"),
     ("car", "vehicle", "automobile"),
     ("highway", "motorway", "freeway", "interstate"),
     ("bite", "sting"),
-    ("herb", "herbal", "botanical"),
+    ("herb", "herbal", "botanical", "plant", "plants"),
     ("food", "meal", "dinner", "lunch", "breakfast"),
     ("current", "present", "today", "recent", "ongoing", "modern", "contemporary"),
-    ("network", "tower", "mast", "antenna"),
+    ("network", "tower", "mast", "antenna", "signal"),
     ("land", "landing", "touchdown"),
     ("equalize", "equalise", "balance", "equal"),
-    ("radioactive", "radioactivity", "irradiate", "radiation"),
+    # ionizing radiation is what makes something radioactive; "non-ionizing" opposes it
+    ("radioactive", "radioactivity", "irradiate", "radiation", "ionizing", "ionising"),
     ("deodorant", "antiperspirant"),
     ("use", "using", "used", "apply", "wear", "usage"),
     ("election", "poll", "elect"),
@@ -542,8 +555,57 @@ _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("vitamin", "c"): ("vitaminc",),
     ("ascorbic", "acid"): ("vitaminc",),
     ("two", "times"): ("twice",),
+    # taken "by mouth" is swallowed
+    ("by", "mouth"): ("drink",),
+    # "to blame for": causes; "X is a side effect of Y": Y causes X
+    ("to", "blame"): ("cause",),
+    ("side", "effect"): ("cause",),
+    ("side", "effects"): ("cause",),
+    ("these", "days"): ("current",),
+    # a network's radio waves are the network's doing
+    ("radio", "wave"): ("network",),
+    ("radio", "waves"): ("network",),
+    # "X is behind Y": X causes Y
+    **{(v, "behind"): ("cause",) for v in ("is", "are", "was", "were", "be", "been")},
+    ("in", "the", "cold"): ("cold", "weather"),
+    # a disease's treatment is the care given for it, not a cure by something else
+    **{
+        (d, n): (d, "therapy")
+        for d in ("cancer", "covid", "flu", "hiv", "diabetes", "autism", "measles")
+        for n in ("treatment", "treatments")
+    },
+    # "herbal remedies" name the herbs; what they do is the relation ("... cure cancer")
+    **{
+        (a, n): ("herb",)
+        for a in ("herbal", "natural", "plant", "botanical")
+        for n in ("remedy", "remedies", "medicine", "medicines", "treatment", "treatments")
+    },
+    # a drink, drinks: alcohol ("a stiff drink", "a few drinks")
+    **{
+        (d, n): ("drink", "alcohol")
+        for d in ("a", "stiff", "strong", "few", "several", "some", "more", "two", "alcoholic")
+        for n in ("drink", "drinks")
+    },
+    # the statement after these is set aside, as after "rather than"
+    ("regardless", "of"): ("not",),
+    ("irrespective", "of"): ("not",),
     ("second", "time"): ("twice",),
     ("far", "from"): ("false",),
+    # "no" in set phrases that affirm what follows: "it's no secret that ..."
+    **{("no", w): () for w in ("secret", "surprise", "coincidence", "exaggeration", "denying")},
+    ("make", "no", "mistake"): (),
+    **{(w, "can", "not", "deny"): () for w in ("you", "one", "nobody", "we", "they")},
+    ("no", "one", "can", "deny"): (),
+    ("nobody", "can", "deny"): (),
+    **{(v, "out"): ("rejected",) for v in ("rule", "rules", "ruled", "ruling")},
+    # "experts warn against believing that ...": they reject it
+    **{
+        (v, "against"): ("rejected",)
+        for v in ("warn", "warns", "warned", "warning", "caution", "cautions", "cautioned")
+    },
+    ("type", "2"): ("type2",),
+    ("type", "two"): ("type2",),
+    ("type", "ii"): ("type2",),
     ("no", "doubt"): (),
     ("without", "doubt"): (),
     ("without", "a", "doubt"): (),
@@ -568,6 +630,27 @@ _GAPPED: dict[tuple[str, str], tuple[str, str]] = {
         for v in ("get", "gets", "got", "getting", "catch", "catches", "caught", "contract")
     },
     **{(v, "from"): (v, "cause") for v in ("contracts", "contracted", "develop", "develops")},
+    # what raises the risk of something causes it; what lowers the risk prevents it
+    **{
+        (v, r): ("cause", "")
+        for v in ("raise", "raises", "raised", "raising", "increase", "increases", "increased")
+        for r in ("risk", "risks", "chance", "chances", "odds", "likelihood")
+    },
+    **{
+        (v, r): ("prevent", "")
+        for v in ("lower", "lowers", "lowered", "lowering", "reduce", "reduces", "reduced")
+        for r in ("risk", "risks", "chance", "chances", "odds", "likelihood")
+    },
+    # "keep colds at bay", "knock out a cold", "puts them at risk of"
+    **{(v, "bay"): ("prevent", "") for v in ("keep", "keeps", "kept", "keeping")},
+    **{(v, "out"): ("cure", "") for v in ("knock", "knocks", "knocked", "knocking")},
+    **{(v, "risk"): ("cause", "") for v in ("put", "puts", "putting")},
+    # "keeps lightning from hurting you": prevents
+    **{(v, "from"): ("prevent", "") for v in ("keep", "keeps", "kept", "keeping", "stops")},
+    # "leaves you with the flu": causes it
+    **{(v, "with"): ("cause", "") for v in ("leave", "leaves", "left", "leaving")},
+    # "tell / know when an earthquake is coming": predicts it
+    **{(v, "when"): ("predict", "") for v in ("tell", "tells", "know", "knows")},
     # finding a disease early is not catching it
     **{(v, "early"): ("detect", "") for v in ("catch", "catches", "caught", "catching")},
 }
@@ -667,6 +750,19 @@ _SYNONYMS: dict[str, str] = {
 }
 
 
+def _base_term(word: str) -> str:
+    """A word's term from the hand-written tables alone."""
+    s = stem(word.replace("-", ""))
+    return _SYNONYMS.get(s, s)
+
+
+# The generated table (`guardproxy.claimsyn`): forms derived from the words of the claims
+# and of the synonym groups, each folded onto its word's term; the hand-written groups win.
+_GENERATED: dict[str, str] = {
+    stem(word): _base_term(base) for word, base in claimsyn.load() if stem(word) not in _SYNONYMS
+}
+
+
 def normalize(text: str) -> str:
     """NFKC and case folding, with typographic apostrophes made plain."""
     return unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
@@ -713,7 +809,11 @@ def _split_apostrophe(w: str) -> tuple[str, ...]:
 
 _NEG, _REF, _FAKE, _STOP = "\x00neg", "\x00ref", "\x00fake", ""
 _FALSITY_WORDS: frozenset[str] = frozenset(
-    {"lie", "lies", "scam", "scams", "sham", "shams", "phony", "phoney", "rubbish"}
+    {
+        *("lie", "lies", "scam", "scams", "sham", "shams", "phony", "phoney", "rubbish"),
+        *("fantasy", "fantasies", "baloney", "bunk", "bunkum", "malarkey", "claptrap"),
+        *("poppycock", "twaddle", "codswallop", "humbug", "canard", "canards"),
+    }
 )
 
 # Words that state the opposite of a claim term: a sentence that says measles is
@@ -756,13 +856,18 @@ _OPPOSITE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("stop", ("continue", "persist", "grow", "rise", "rising")),
     ("kill", ("survive", "thrive", "flourish")),
     ("change", ("untouched", "intact")),
+    # type 2 diabetes is not type 1
+    ("type1", ("type2",)),
 )
 # negating prefixes ("unsafe", "non-contagious"), and words that only look like them
 _NEGATING_PREFIXES = ("non", "un")
 _NOT_NEGATING = ("under", "uni", "unless", "until", "uncle", "unanim", "none", "nonethe")
 # Words that set two clauses against each other. A claim's terms gathered from both sides
 # of one state no claim: "caused by greenhouse gases, while the Sun has grown weaker".
-_CONTRASTS = frozenset({"while", "whereas", "but", "although", "though", "however", "unlike"})
+# "than" too: "a table is safer than a doorway" says nothing of the doorway being safe
+_CONTRASTS = frozenset(
+    {"while", "whereas", "but", "although", "though", "however", "unlike", "than"}
+)
 CLAUSE_BREAK = "|"
 # how far "not" may stand before the word it turns ("not at all dangerous")
 _TURN_REACH = 3
@@ -832,7 +937,21 @@ def english_features(text: str) -> EnglishFeatures:
     tokens = _units(words(text))
     kinds = [_classify(t) for t in tokens]
     turned = -1
+    absent: set[int] = set()
+    # the previous word's opposed terms: "non-ionizing radiation" denies its head
+    last = -2
+    last_opposite: tuple[str, ...] = ()
+    privative = not _PRIVATIVE.isdisjoint(tokens)
     for i, t in enumerate(kinds):
+        if privative and tokens[i] in _PRIVATIVE:
+            if _privative(tokens, kinds, i):
+                # "without making it radioactive", "too weak to cause cancer"
+                neg += 1
+                continue
+            # "in places without 5G networks": the sentence says 5G is absent there
+            lacked = _lacked(tokens, kinds, i)
+            if lacked >= 0:
+                absent.add(lacked)
         if not t:
             if tokens[i] in _CONTRASTS:
                 terms.append(CLAUSE_BREAK)
@@ -857,6 +976,11 @@ def english_features(text: str) -> EnglishFeatures:
             fake += 1
             terms.append(FAKE_TERM)
             plain.add(FAKE_TERM)
+        elif i in absent or (i - 1 == last and t in last_opposite):
+            # absent ("without 5G"), or the head of a modifier that denies it
+            # ("non-ionizing radiation" is not radioactive)
+            terms.append(t)
+            against.add(t)
         else:
             terms.append(t)
             plain.add(t)
@@ -864,6 +988,7 @@ def english_features(text: str) -> EnglishFeatures:
             if opposite:
                 terms.extend(opposite)
                 against.update(opposite)
+                last, last_opposite = i, opposite
     cues: dict[str, int] = {}
     if neg:
         cues["neg"] = neg
@@ -872,6 +997,70 @@ def english_features(text: str) -> EnglishFeatures:
     if fake:
         cues["fake"] = fake
     return EnglishFeatures(terms, cues, len(tokens), frozenset(against - plain))
+
+
+# Words that deny what follows them when a relation term comes next: "without causing",
+# "free of radioactivity", "too weak to damage", and verbs that deny the relation of
+# their object ("weakens the body's defences"). Before other words they negate nothing
+# ("vote without leaving home"); the word "without" or "free of" names is then absent.
+_WEAKENING = frozenset(
+    f"{v}{e}"
+    for v in ("weaken", "undermine", "impair", "suppress")
+    for e in ("", "s", "d", "ed", "ing")
+)
+_PRIVATIVE = frozenset({"without", "free", "devoid", "too"}) | _WEAKENING
+_PRIVATIVE_REACH = 4
+_TOO_REACH = 5
+_CHANCE = frozenset({"risk", "chance", "danger", "possibility", "fear", "need", "sign"})
+
+
+def _privative(tokens: list[str], kinds: list[str], i: int) -> bool:
+    """Whether the word at i denies a relation term that follows it."""
+    w = tokens[i]
+    j = i + 1
+    if w in ("free", "devoid"):
+        if j >= len(tokens) or tokens[j] != "of":
+            return False
+        j += 1
+    elif w in _WEAKENING:
+        reach = range(j, min(j + _PRIVATIVE_REACH, len(tokens)))
+        return any(kinds[k] in RELATION_TERMS for k in reach)
+    elif w == "too":
+        # "too weak to": one word, then "to"; what follows is all denied ("too weak to
+        # damage DNA or cause cancer")
+        if j + 1 >= len(tokens) or tokens[j + 1] != "to":
+            return False
+        reach = range(j + 2, min(j + 2 + _TOO_REACH, len(tokens)))
+        return any(kinds[k] in RELATION_TERMS for k in reach)
+    # the first word with content, or the one after a gerund or a word of chance
+    # ("without making it radioactive", "without any risk of catching it")
+    for k in range(j, min(j + _PRIVATIVE_REACH, len(tokens))):
+        if kinds[k] == _STOP:
+            continue
+        if kinds[k] in RELATION_TERMS:
+            return True
+        if not (tokens[k].endswith("ing") or tokens[k] in _CHANCE):
+            return False
+    return False
+
+
+def _lacked(tokens: list[str], kinds: list[str], i: int) -> int:
+    """Position of the word that "without", "free of" or "devoid of" at i says is absent
+    (the next word with content), or -1."""
+    j = i + 1
+    if tokens[i] in ("free", "devoid"):
+        if j >= len(tokens) or tokens[j] != "of":
+            return -1
+        j += 1
+    elif tokens[i] != "without":
+        return -1
+    for k in range(j, min(j + _PRIVATIVE_REACH, len(tokens))):
+        if kinds[k] == _STOP:
+            continue
+        if kinds[k] in (_NEG, _REF, _FAKE) or tokens[k].endswith("ing") or tokens[k] in _CHANCE:
+            return -1
+        return k
+    return -1
 
 
 def _turned_word(tokens: list[str], kinds: list[str], i: int) -> int:
@@ -887,11 +1076,32 @@ def _turned_word(tokens: list[str], kinds: list[str], i: int) -> int:
 @lru_cache(maxsize=16384)
 def term(word: str) -> str:
     """The content term of a word: its stem, folded through the synonym table."""
-    s = stem(word.replace("-", ""))
-    return _SYNONYMS.get(s, s)
+    plain = word.replace("-", "")
+    s = stem(plain)
+    found = _SYNONYMS.get(s) or _GENERATED.get(s)
+    if found:
+        return found
+    # the stemmer cuts some inflected forms short ("treated" to "tre"); the word with its
+    # inflection simply removed, if it is in the tables, is the one meant
+    for suffix, ending in _INFLECTIONS:
+        if plain.endswith(suffix) and len(plain) - len(suffix) >= 3:
+            base = stem(plain[: -len(suffix)] + ending)
+            found = _SYNONYMS.get(base) or _GENERATED.get(base)
+            if found:
+                return found
+    return s
+
+
+_INFLECTIONS = (("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("es", ""), ("s", ""))
 
 
 FAKE_TERM = term("fake")
+# Claim terms that narrower terms in a sentence stand for in full: colds and flu are viral
+# illnesses, so "antibiotics cure the flu" says that they cure a viral illness.
+NARROWER_TERMS: dict[str, frozenset[str]] = {
+    term("virus"): frozenset({term("flu"), term("cold")}),
+    term("illness"): frozenset({term("flu"), term("cold")}),
+}
 # The terms that say what a claim asserts about its subject (causes, cures, is a hoax...).
 # A sentence that names the subject without any of them asserts nothing about it:
 # "Alcohol raises the risk of COVID-19" is no claim that alcohol protects.
@@ -956,7 +1166,9 @@ _JA_FORMS: tuple[tuple[str, str], ...] = (
     # spelling variants: kanji, kana and katakana of one word; short forms
     (r"癌|ガン|がん(?![ばぼ])", "癌"),
     (r"子ども|こども|子供", "子供"),
-    (r"身に着け|身につけ|身にまとっ|持っ|持ち歩|着用し", "身につけ\x00"),
+    (r"身に着け|身につけ|身にまとっ|持っ|持ち歩|着用し|着け(?=[てた])", "身につけ\x00"),
+    # things worn: "金属のネックレス", "金属のアクセサリー"
+    (r"アクセサリー|ネックレス|ピアス|イヤリング|指輪|ブレスレット|腕時計", "身につけ"),
     (r"金属製|金属", "金属"),
     (
         r"新型コロナ(?:ウイルス|ウィルス)?|コロナ(?:ウイルス|ウィルス)?|covid-?19|covid",
@@ -1014,22 +1226,35 @@ _JA_FORMS: tuple[tuple[str, str], ...] = (
                 "うつ(?=[らりるれろっ])",
                 "移(?=[らりるれろっ])",
                 "伝染",
+                # "感染する病気", "感染性の病気": an infectious disease
+                "感染(?:する|性の)(?:病気|病)",
             ]
         ),
         "伝染\x00",
     ),
     # spreading
     (r"感染拡大|拡散|蔓延|広[がまげめ]|拡[がげ]|ばらま|まき散ら|撒き散ら", "拡散\x00"),
-    (r"感染|発症|罹患|起こ(?=[らりるれろっ])|起き|発生", "発症\x00"),
+    # the risk of an illness is its occurring: "熱中症の心配はない"
+    (r"感染|発症|罹患|起こ(?=[らりるれろっ])|起き|発生|心配|恐れ|おそれ|リスク|危険性", "発症\x00"),
     # causing
     (r"引き起こ[さしすせそ]|のせいで|せいで|が原因で|によって|により|の影響で|引き金", "原因\x00"),
     # working against a disease
     (r"無効", "無効"),
     (
-        r"効果(?:が|は)?(?:あ|高)|効果的|有効|効[かきくけいこ]|治[らりるれろっすさしせそ]",
+        r"効果(?:が|は)?(?:あ|高)|効果的|有効|効[かきくけいこ]|治[らりるれろっすさしせそ]|"
+        # getting better: "飲めばすぐに良くなる"
+        r"良くな|よくな|回復",
         "効果\x00",
     ),
     # knowing in advance
+    # "地震がいつ来るかを予知する": when something comes is what is predicted of it
+    (r"[がは]いつ(?:来る|くる|起きる|起こる|発生する)か[はをが]?", "の"),
+    # knowing beforehand is being able to predict: "前もって分かる"
+    (
+        r"前もって(?:知|わか|分か)(?:る|れる|ります)|事前に(?:知|わか|分か)(?:る|れる|ります)|"
+        r"あらかじめ(?:知|わか|分か)(?:る|れる|ります)",
+        "予知でき",
+    ),
     (r"予知|予測|予報|予見|予想|察知|前もって(?:知|わか|分か)|事前に(?:知|わか|分か)", "予知\x00"),
     # being possible
     (r"することができ|ことができ|ことが出来|出来|可能(?:だ|です|である)?(?!性)", "でき"),
@@ -1192,19 +1417,124 @@ _CONCESSION_JA = re.compile(
 _SIDE_CLAUSE = {
     "en": re.compile(
         r"^(?:if|when|whenever|unless|even if|even when|since|because|as long as|once|"
-        r"before|after|until|till|whether|wherever|now that|so that)\s[^,;:]{2,}?[,;:]\s+|"
-        r"^(?:[^,;:\s]+\s+){3,}[^,;:\s]+:\s+",
+        r"before|after|until|till|whether|wherever|now that|so that|"
+        # free relatives and concessive openers: "Whatever the officials won't tell you, X"
+        r"whatever|whoever|whichever|however (?:much|many|often|hard|little|you|they)|"
+        r"no matter|regardless of|despite|in spite of|although|though|even though|while|"
+        r"contrary to)"
+        r"\s[^,;:]{2,}?[,;:]\s+|"
+        r"^(?:[^,;:\s]+\s+){3,}[^,;:\s]+(?::|\s[-\u2013\u2014]+)\s+",
         re.IGNORECASE,
     ),
     "ja": re.compile(
-        r"^[^、\uff0c。]+?(?:ずに|ないで|なくても|なければ|なけりゃ|ないと|ないなら|ないうちに|"
-        r"なくて|ないので|ないから|ないまま)[、\uff0c]"
+        r"^[^、\uff0c。]+?(?:(?:ずに|ないで|なくても|なければ|なけりゃ|ないと|ないなら|ないうちに|"
+        r"なくて|ないので|ないから|ないまま)[、\uff0c]|(?:ずに|ないで)(?=[^\u3040-\u309f]))"
     ),
 }
 
 
+# Where a reported clause ends: a semicolon, or a comma that is not inside a noun phrase
+# ("the myth that measles is a minor, harmless illness") and opens no apposition
+# ("vaccines, including MMR, ...").
+_REPORTED_BREAK = re.compile(r"[,;]\s+")
+_IN_NOUN_PHRASE = re.compile(
+    r"\b(?:a|an|the|its|their|his|her|our|your|this|that|such|very|so|too)\s+[^\W\d_]+$",
+    re.IGNORECASE,
+)
+_APPOSITION = re.compile(
+    r"(?:including|such as|like|especially|particularly|notably|mostly|mainly)\b", re.IGNORECASE
+)
+
+
+def _reported_rest(clause: str) -> str | None:
+    """What follows the end of a reported clause (text after "the idea that"), if any."""
+    inside = False
+    for m in _REPORTED_BREAK.finditer(clause):
+        if m.group()[0] == ",":
+            if _APPOSITION.match(clause, m.end()):
+                inside = True
+                continue
+            if inside or _IN_NOUN_PHRASE.search(clause, 0, m.start()):
+                # the comma closing an apposition, or one between two modifiers
+                inside = False
+                continue
+        return clause[m.end() :]
+    return None
+
+
+# A retraction after the claim: a clause that follows it (after a comma, semicolon, dash or
+# contrasting conjunction) and says the statement is the wrong way round or was
+# withdrawn: "Some still insist that X; the evidence shows the reverse." Words that
+# refute anywhere ("wrong", "myth") are counted as cues already; these refute only there.
+_CLAUSE_AFTER = {
+    "en": re.compile(
+        r"(?:[;:,]|\s[-\u2013\u2014]+|\s(?:but|yet|however|though|whereas|while|until)\b)\s*", re.I
+    ),
+    "ja": re.compile(r"(?:が|けど|けれど|けれども|ものの|のに|ところ)[、\uff0c]"),
+}
+_RETRACTION = {
+    "en": re.compile(
+        # not "whoever says otherwise": that is someone else contradicting the claim; not
+        # "not the other way round": that affirms it
+        r"\b(?<!who )(?<!whoever )(?<!anyone )(?<!those )(?<!not )(?<!not the )"
+        r"(?:the (?:reverse|opposite|contrary)|"
+        r"(?:the )?other way (?:a)?round|(?:says?|said|shows?|showed|shown|suggests?|"
+        r"suggested|indicates?|indicated|points?|pointed|proves?|proved|proven|knows?|knew|"
+        r"thinks?|thought|finds?|found|argues?|argued|tells?|told|is|are|was|were) otherwise|"
+        r"points? the other way|"
+        r"nothing of the (?:sort|kind)|retract\w*|backwards?|"
+        # set aside: "... - a notion long since abandoned"
+        r"abandoned|discarded|overturned|outdated|obsolete|(?:put|laid) to rest|"
+        r"no longer (?:accepted|believed|held|supported))\b",
+        re.I,
+    ),
+    "ja": re.compile(
+        r"逆(?:です|だ|でした|だった|の(?:結果|こと))|反対(?:です|だ|でした|だった)|撤回"
+    ),
+}
+
+
+# words one of which every retraction holds: most sentences are ruled out by a substring
+# test before the regular expression runs
+_RETRACTION_HINTS = {
+    "en": (
+        *("reverse", "opposite", "contrary", "other way", "otherwise", "nothing of", "retract"),
+        *("backward", "abandon", "discard", "overturn", "outdated", "obsolete", " to rest"),
+        "no longer",
+    ),
+    "ja": ("逆", "反対", "撤回"),
+}
+
+
+def _hinted(text: str, hints: tuple[str, ...]) -> bool:
+    return any(map(text.lower().__contains__, hints))
+
+
+def retracted_after(sentence: str, language: str) -> bool:
+    """Whether a clause after the first one retracts what came before it ("...; the
+    evidence shows the reverse", "〜と思っていましたが、逆でした")."""
+    if not _hinted(sentence, _RETRACTION_HINTS[language]):
+        return False
+    m = _CLAUSE_AFTER[language].search(sentence)
+    return m is not None and _RETRACTION[language].search(sentence, m.end()) is not None
+
+
+def retraction(text: str, language: str) -> bool:
+    """Whether a text says the statement before it is the wrong way round or withdrawn."""
+    return (
+        _hinted(text, _RETRACTION_HINTS[language])
+        and _RETRACTION[language].search(text) is not None
+    )
+
+
 def _english_cues(text: str) -> dict[str, int]:
     return english_features(text).cues
+
+
+# "Calling measles a harmless illness ignores ...": the claim is named, not asserted
+_CALLING_EN = re.compile(
+    r"^\W*(?:calling|to call|labell?ing|branding|describing|dismissing)\s", re.IGNORECASE
+)
 
 
 def reported_scope(sentence: str, language: str) -> str | None:
@@ -1220,15 +1550,80 @@ def reported_scope(sentence: str, language: str) -> str | None:
         if _AFFIRMING_JA.search(frame) and not japanese_cues(frame):
             return sentence
         return frame
+    if _CALLING_EN.match(sentence):
+        if _AFFIRMING_EN.search(sentence) and not _english_cues(sentence):
+            return sentence
+        return ""
+    # every reported clause opens with "that": most sentences are ruled out here
+    if "that" not in sentence.lower():
+        return None
     m = _REPORTING_EN.search(sentence)
     if m is None:
         return None
     frame = sentence[: m.start()]
     if _AFFIRMING_EN.search(frame) and not _english_cues(frame):
         return sentence
-    # the reported clause runs to the next comma or semicolon
-    rest = re.search(r"[,;]\s+(.*)$", sentence[m.end() :], re.S)
-    return frame + (" " + rest.group(1) if rest else "")
+    # the reported clause runs to the next comma or semicolon that ends it
+    rest = _reported_rest(sentence[m.end() :])
+    return frame + (" " + rest if rest else "")
+
+
+# A preface that gives a claim as what others believe: "Some people believe X, but ...",
+# "〜と言われていますが、...". What follows "but" then corrects it.
+_ATTRIBUTED = {
+    "en": re.compile(
+        r"^\W*(?:(?:(?:some|many|most|a lot of|lots of|plenty of|certain)\s+(?:\w+\s+)?"
+        r"(?:people|folks|parents|websites|sites|posts|articles|critics|skeptics|sceptics|"
+        r"believers|others)|people|others|they|some|many)\s+(?:\w+\s+){0,2}?"
+        r"(?:believe|believed|think|thought|say|said|claim|claimed|assume|assumed|insist|"
+        r"insisted|argue|argued|fear|feared|suspect|suspected|are convinced|were convinced)\b|"
+        r"it(?:'s| is| was| has been)\s+(?:\w+\s+)?(?:said|believed|thought|claimed|assumed)\b|"
+        r"you (?:may|might) (?:have heard|think|believe|assume)\b)",
+        re.IGNORECASE,
+    ),
+    "ja": re.compile(
+        r"(?:と|って)(?:よく)?(?:言われ|いわれ|思われ|考えられ|信じられ|"
+        r"(?:言う|いう|思う|考える|信じる|信じている|思っている|主張する)人)"
+    ),
+}
+
+
+# A belief given as past: "It was once believed that X", "People used to think X",
+# "以前は〜と思っていました". It is no longer held, so the claim in it is not asserted.
+_PAST_BELIEF = {
+    "en": re.compile(
+        r"\b(?:once|formerly|previously|used to|at one time)\s+(?:\w+\s+)?"
+        r"(?:believed?|thought|think|assumed?|said|say|claimed?|held)\b",
+        re.IGNORECASE,
+    ),
+    "ja": re.compile(
+        r"(?:以前|かつて|昔|前)は.{1,80}?(?:と|って)(?:思って|信じて|考えて|言われて|信じられて|"
+        r"考えられて|思われて)(?:いた|いました|た)"
+    ),
+}
+
+
+_PAST_HINTS = {
+    "en": ("once", "formerly", "previously", "used to", "at one time"),
+    "ja": ("以前", "かつて", "昔", "前は"),
+}
+
+
+def past_belief(sentence: str, language: str) -> bool:
+    """Whether a sentence gives what it says as a belief once held and no longer (and does
+    not go on to hold it true)."""
+    if not _hinted(sentence, _PAST_HINTS[language]):
+        return False
+    if _PAST_BELIEF[language].search(sentence) is None:
+        return False
+    affirming = _AFFIRMING_JA if language == "ja" else _AFFIRMING_EN
+    return affirming.search(sentence) is None
+
+
+def attributed(preface: str, language: str) -> bool:
+    """Whether a concessive preface gives what it says as others' belief."""
+    pattern = _ATTRIBUTED[language]
+    return (pattern.match if language == "en" else pattern.search)(preface) is not None
 
 
 def after_concession(sentence: str, language: str) -> tuple[str, str] | None:
@@ -1236,6 +1631,66 @@ def after_concession(sentence: str, language: str) -> tuple[str, str] | None:
     preface concedes or remarks; the claim, if any, is what comes after it."""
     m = (_CONCESSION_JA if language == "ja" else _CONCESSION_EN).match(sentence)
     return (m.group("pre"), m.group("rest")) if m else None
+
+
+# A lead that concedes whatever it says ("Whatever the experts claim, X", "Contrary to
+# what you may have read, X"): its refuting words are not said of X.
+_CONCEDING_LEAD = re.compile(
+    r"^(?:whatever|whoever|however|no matter|regardless of|despite|in spite of|contrary to)\b",
+    re.IGNORECASE,
+)
+
+
+def conceding_lead(lead: str) -> bool:
+    """Whether a leading side clause concedes what it says (its refuting words do not
+    refute what follows)."""
+    return _CONCEDING_LEAD.match(lead) is not None
+
+
+# A claim stated as something suppressed: "What they won't tell you is that X", "Doctors
+# will never admit that X", "They don't want you to know that X". The negation is the
+# frame's, not the claim's.
+_SUPPRESSED_EN = re.compile(
+    r"^(?:[^,;:]{0,60}?\s)?(?:(?:won't|will not|wouldn't|would not|don't|do not|doesn't|"
+    r"does not|didn't|did not|never|refuses? to|refused to)|(?:nobody|no one)"
+    r"(?:\s(?:will|is going to|wants to|dares to))?)\s"
+    r"(?:(?:ever|really|actually|even|openly|publicly|want to|dare to|like to|bother to)\s)?"
+    r"(?:tell|tells|told|admit|admits|admitted|mention|mentions|acknowledge|acknowledges|"
+    r"report|reports|want (?:you|us|people|anyone) to know|talk about|"
+    r"let (?:you|us|people) know)\s(?:you\s|us\s|people\s)?(?:is\s)?that\s+",
+    re.IGNORECASE,
+)
+
+
+def suppressed_claim(sentence: str, language: str) -> tuple[str, str] | None:
+    """(frame, what it says is kept quiet) for "They won't tell you that X", or None."""
+    if language != "en":
+        return None
+    text = normalize(sentence)
+    m = _SUPPRESSED_EN.match(text)
+    if m is None or not text[m.end() :].strip():
+        return None
+    return text[: m.end()], text[m.end() :]
+
+
+# A trailing ", not X" names an alternative the claim excludes: "The Earth is a flat disc,
+# not a globe." Its "not" is no negation of the claim.
+_NOT_ALTERNATIVE_EN = re.compile(
+    r"^(?P<claim>.+?),\s*(?:and\s+)?not\s+"
+    # a verdict on the claim ("..., not really", "..., not true") is no alternative
+    r"(?!(?:really|quite|true|so|exactly|correct|necessarily|at all|anymore|always|"
+    r"accurate|right|the case)\b)(?:a|an|the|just|only|even)?\s*[^\W\d_]+"
+    r"(?:\s+[^\W\d_]+){0,2}\s*[.!]?$",
+    re.IGNORECASE | re.S,
+)
+
+
+def without_alternative(sentence: str, language: str) -> str | None:
+    """The sentence without a trailing ", not X" (an alternative it excludes), or None."""
+    if language != "en" or "not" not in sentence:
+        return None
+    m = _NOT_ALTERNATIVE_EN.match(sentence.strip())
+    return m.group("claim") if m else None
 
 
 def side_clause(sentence: str, language: str) -> tuple[str, str] | None:

@@ -25,9 +25,17 @@ an answer is compared with the claims of its language:
   that ..."). A word stating the opposite of a claim term counts as a negation ("measles
   is a serious illness", "the Earth is round"), and "not" before it cancels ("not round").
   A sentence that refutes any claim it matches asserts none. A short follow-up sentence
-  such as "This is a myth." and list items under a heading like "Common myths:" refute
-  too. A question asserts nothing unless
-  the next sentence is a plain "yes" ("Is the Earth flat? Yes.").
+  such as "This is a myth." or "The evidence shows otherwise." and list items under a
+  heading like "Common myths:" refute too. A question asserts nothing unless it states
+  what it asks ("Did you know that ...?") or the next sentence is a plain "yes" ("Is the
+  Earth flat? Yes.").
+- Where the claim is stated (`_judge`): a claim only reported ("the idea that ...",
+  "Calling X a hoax ...") is left out; a concessive preface, a leading side clause or a
+  conceding lead ("Whatever the officials say, ...") that names nothing of the claim is
+  set aside with its negation, and so is a frame saying the claim is kept quiet ("What
+  they won't tell you is that ..."); a claim's own negation must be in its own clause
+  ("エアコンを使わずに室内にいると..." is no "起こらない"); and a later clause that retracts it
+  ("...; the evidence shows the reverse", "〜と思っていましたが、逆でした") refutes it.
 
 Optional topic notices point answers about sensitive subjects (elections, health,
 disasters...) at official sources that the operator names. Everything is compiled when the
@@ -91,6 +99,8 @@ _AFFIRM = re.compile(
     r"(?:it|they|he|she|you|we) (?:do|does|did|is|are|can|will|was|were)\s*(?:[.!,;]|$))",
     re.IGNORECASE,
 )
+# a question that states what it asks about: "Did you know that vaccines cause autism?"
+_RHETORICAL = re.compile(r"^\W*(?:did|do) you (?:know|realize|realise)\b", re.IGNORECASE)
 _QUESTION_ENDS = ("?", "\uff1f", "か。", "か")
 _BULLET = re.compile(r"^\s*(?:[-*•・]|\d+[.)])\s+")
 
@@ -293,6 +303,8 @@ class _Form:
     """Its terms that say what it asserts; a sentence must share one of them, if any."""
     stand_ins: tuple[tuple[str, frozenset[str]], ...]
     """Each relation term with the related terms that may stand in for it."""
+    narrower: tuple[tuple[str, frozenset[str]], ...] = ()
+    """Its terms that narrower sentence terms stand for in full (a viral illness: the flu)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,8 +364,20 @@ class LanguageIndex:
                         for t in sorted(relation)
                         if t in claimtext.RELATED_TERMS
                     ),
+                    tuple(
+                        (t, claimtext.NARROWER_TERMS[t])
+                        for t in sorted(weights)
+                        if language == "en" and t in claimtext.NARROWER_TERMS
+                    ),
                 )
             )
+        # every claim's terms over all its wordings, for `mentions` (a claim of one wording
+        # shares its wording's set)
+        self._terms_of: dict[str, frozenset[str]] = {}
+        for form in self.forms:
+            claim_id = self.claims[form.claim].id
+            known = self._terms_of.get(claim_id)
+            self._terms_of[claim_id] = form.terms if known is None else known | form.terms
         self._vectors = {t: hasher.vector(t) for t in df}
         self._buckets: dict[int, list[int]] = defaultdict(list)
         for i, form in enumerate(self.forms):
@@ -409,6 +433,13 @@ class LanguageIndex:
         weight from a sentence term spelt much like it (character trigrams), which covers
         word forms the stemmer leaves apart ("contagion", "contagious")."""
         shared = form.terms & present
+        covered = _NO_TERMS
+        if form.narrower:
+            # "the flu" stands for the claim's "viral illness"
+            covered = frozenset(
+                t for t, ns in form.narrower if t not in shared and not ns.isdisjoint(present)
+            )
+            shared = shared | covered
         lacking = len(form.terms) - len(shared)
         # most candidates end here: not even a stand-in could bring them close
         if len(shared) + 1 < form.need and lacking > _NEAR_TERMS + 1:
@@ -450,7 +481,8 @@ class LanguageIndex:
             return 0.0
         if self.language == "en":
             # the claim's terms spread over a long sentence state it less than a compact run
-            span = _shortest_window(sequence, shared | frozenset(near))
+            wanted = shared - covered if covered else shared
+            span = _shortest_window(sequence, wanted | frozenset(near))
             allowed = 2 * len(form.weights) + 2
             if not span:
                 return 0.0
@@ -491,10 +523,7 @@ class LanguageIndex:
         present = set(feats.sequence)
         if self.language == "ja":
             present = {t for t in present if claimtext.japanese_weight(t) >= 0.5}
-        return any(
-            self.claims[form.claim] is claim and not form.terms.isdisjoint(present)
-            for form in self.forms
-        )
+        return not self._terms_of.get(claim.id, frozenset()).isdisjoint(present)
 
     @staticmethod
     def _sentence_cues(feats: Features, form: _Form) -> dict[str, int]:
@@ -507,6 +536,7 @@ class LanguageIndex:
 
 
 _RELATIONS = {"en": claimtext.RELATION_TERMS, "ja": claimtext.JA_RELATION_FORMS}
+_NO_TERMS: frozenset[str] = frozenset()
 
 
 # second stage: at most this many claim terms, worth at most this share of the claim, can
@@ -629,7 +659,11 @@ def match_text(
         lang_index = index.by_language.get(language)
         # a question asserts nothing ("Do vaccines cause autism?")
         asks = sentence.endswith(_QUESTION_ENDS)
-        if asks and language == "en" and _affirmed_next(text, spans, n):
+        if (
+            asks
+            and language == "en"
+            and (_RHETORICAL.match(sentence) or _affirmed_next(text, spans, n))
+        ):
             # "Do vaccines cause autism? Yes, they do." asserts what it asked
             asks = False
         if lang_index is not None and lang_index.forms and not asks:
@@ -651,32 +685,99 @@ def _judge(
     index: LanguageIndex, sentence: str, threshold: float, use_filter: bool
 ) -> tuple[Match | None, bool]:
     """The best claim of a sentence and whether the sentence refutes it, read from the part
-    that states it (`claimtext.reported_scope`, `after_concession`, `side_clause`): a
-    claim only reported ("the idea that ...") is left out, and a concessive preface
-    ("..., but") or a leading side clause ("If you can't ..., X") that names nothing of
-    the claim is set aside with its negation: words around a claim are not its own."""
+    that states it (`claimtext.reported_scope`, `after_concession`, `side_clause`,
+    `suppressed_claim`): a claim only reported ("the idea that ...") is left out, and a
+    concessive preface ("..., but"), a leading side clause ("If you can't ..., X") or a
+    frame of suppression ("They won't tell you that X") that names nothing of the claim is
+    set aside with its negation: words around a claim are not its own. A later clause that
+    retracts the claim ("...; the evidence shows the reverse") refutes it."""
     language = index.language
     scope = claimtext.reported_scope(sentence, language)
     if scope is not None:
         sentence = scope
+    match, refuted, stated = _judge_scope(index, sentence, threshold, use_filter)
+    if match is not None and not refuted:
+        # a clause after the claim that retracts it ("...; the evidence shows the reverse"),
+        # or a belief given as past ("It was once thought that ...")
+        refuted = claimtext.retracted_after(sentence, language) or claimtext.past_belief(
+            stated, language
+        )
+    return match, refuted
+
+
+def _judge_scope(
+    index: LanguageIndex, sentence: str, threshold: float, use_filter: bool
+) -> tuple[Match | None, bool, str]:
+    """The best claim, whether it is refuted, and the part of the sentence stating it."""
+    language = index.language
     conceded = claimtext.after_concession(sentence, language)
     if conceded is not None:
         preface, rest = conceded
         match, refuted = index.best(features(rest, language), threshold, use_filter)
         # a preface that names the claim's terms is part of what the sentence says of it
         if match is not None and not index.mentions(features(preface, language), match.claim):
-            return match, refuted
-    match, refuted = index.best(features(sentence, language), threshold, use_filter)
-    if match is None or not refuted:
-        return match, refuted
+            return match, refuted, rest
+    feats = features(sentence, language)
+    match, refuted = index.best(feats, threshold, use_filter)
+    if match is None:
+        return match, refuted, sentence
+    if not refuted and conceded is not None and claimtext.attributed(conceded[0], language):
+        # "Some people believe X, but ...": what follows "but" corrects a belief given as
+        # others'; the claim is stated in the preface alone
+        found, _ = index.best(features(conceded[0], language), threshold, use_filter)
+        if found is not None and found.claim is match.claim:
+            return match, True, sentence
+    if not refuted:
+        # only a sentence that negates can owe its match to a side clause's negation
+        negated = bool(feats.cues.get("neg")) and _negated_in_side_clause(
+            index, sentence, match, threshold, use_filter
+        )
+        return match, negated, sentence
+    for side in (
+        claimtext.side_clause(sentence, language),
+        claimtext.suppressed_claim(sentence, language),
+    ):
+        if side is None:
+            continue
+        lead = features(side[0], language)
+        # a lead that concedes ("Whatever the experts claim, ...") refutes nothing
+        refutes = not claimtext.conceding_lead(side[0]) and (
+            lead.cues.get("ref") or lead.cues.get("fake")
+        )
+        if not (refutes or index.mentions(lead, match.claim)):
+            found, against = index.best(features(side[1], language), threshold, use_filter)
+            if found is not None and not against:
+                return found, False, side[1]
+    claim = claimtext.without_alternative(sentence, language)
+    if claim is not None:
+        # "The Earth is a flat disc, not a globe": the claim stands without its alternative
+        found, against = index.best(features(claim, language), threshold, use_filter)
+        if found is not None and not against:
+            return found, False, claim
+    return match, refuted, sentence
+
+
+def _negated_in_side_clause(
+    index: LanguageIndex, sentence: str, match: Match, threshold: float, use_filter: bool
+) -> bool:
+    """Whether a claim that holds a negation is matched only thanks to one in a leading side
+    clause or a trailing ", not X": "エアコンを使わずに室内にいると熱中症になる" says nothing
+    like "熱中症は屋内では起こらない"; the claim's own clause must carry its negation."""
+    language = index.language
+    rest: str | None = None
     side = claimtext.side_clause(sentence, language)
     if side is not None:
         lead = features(side[0], language)
-        if not (lead.cues.get("ref") or lead.cues.get("fake") or index.mentions(lead, match.claim)):
-            found, against = index.best(features(side[1], language), threshold, use_filter)
-            if found is not None and not against:
-                return found, False
-    return match, refuted
+        if lead.cues.get("neg") and not index.mentions(lead, match.claim):
+            rest = side[1]
+    if rest is None:
+        # "Lightning can strike the same place twice, not just once": the "not" belongs
+        # to the alternative, and the claim's own clause does not negate
+        rest = claimtext.without_alternative(sentence, language)
+    if rest is None:
+        return False
+    found, against = index.best(features(rest, language), threshold, use_filter)
+    return found is not None and found.claim is match.claim and against
 
 
 def _has_refuter(sentence: str, language: str) -> bool:
@@ -704,13 +805,16 @@ def _refuted_next(text: str, spans: list[tuple[int, int]], n: int, language: str
     start, end = spans[n + 1]
     follow = text[start:end]
     if language == "ja":
-        return len(follow) <= 30 and bool(
-            _JA_FOLLOW_UP.match(follow) and claimtext.japanese_cues(follow)
+        return len(follow) <= 30 and (
+            bool(_JA_FOLLOW_UP.match(follow) and claimtext.japanese_cues(follow))
+            or claimtext.retraction(follow, language)
         )
-    if not _FOLLOW_UP.match(follow):
+    # "The evidence shows the reverse." retracts whatever its opening
+    retracts = claimtext.retraction(follow, language)
+    if not (retracts or _FOLLOW_UP.match(follow)):
         return False
     f = claimtext.english_features(follow)
-    return f.words <= _FOLLOW_UP_WORDS and bool(f.cues)
+    return f.words <= _FOLLOW_UP_WORDS and (retracts or bool(f.cues))
 
 
 # --- topic notices -------------------------------------------------------------------
