@@ -39,6 +39,14 @@ few two-sentence answers) and the claim or a rewording in new asserting frames
 claim before refuting it in the same or the next sentence), the claim or a rewording in
 new refuting and reporting frames (`refute`) and new topical statements.
 
+Fifth blind split (`blind5`, tables in `claims_blind5`): evaluated once. Positives: two new
+rewordings per claim in other vocabulary, voice and register, alone (`blind5`, some as
+two-sentence answers) and the claim or a rewording in new asserting frames (advice, list
+items, direct "yes" answers and summaries; `blind5-frame`); negatives: a new refutation per
+claim (`counter`: a corrected fact, the claim reported and then corrected, or a question
+answered "no"), the claim or a rewording in new refuting and reporting frames (`refute`)
+and new topical statements.
+
 Blind split: wordings written apart from the matcher and evaluated once, after it was
 settled. Positives: `blind` (a conversational and a passive or reordered paraphrase per
 claim, alone and inside new qualifying or embedding frames) and `blind-question` (a yes/no
@@ -72,7 +80,7 @@ from loadtest.evalkit import generator_main, jsonl, read_jsonl
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CLAIMS_DIR = Path(__file__).resolve().parents[2] / "policies" / "claims"
 DEFAULT_SEED = 20261126
-SPLITS = ("dev", "dev2", "heldout", "blind", "blind2", "dev3", "blind3", "blind4")
+SPLITS = ("dev", "dev2", "heldout", "blind", "blind2", "dev3", "blind3", "blind4", "blind5")
 HELDOUT_FAMILY = "heldout"
 BLIND_SPLIT = "blind"
 BLIND_FAMILIES = ("blind", "blind-question")
@@ -2143,6 +2151,18 @@ def _blind4_negatives(rng: random.Random) -> _Rows:
     return blind4_negatives(rng)
 
 
+def _blind5_positives(rng: random.Random) -> _Rows:
+    from loadtest.filters.claims_blind5 import blind5_positives  # imports this module
+
+    return blind5_positives(rng)
+
+
+def _blind5_negatives(rng: random.Random) -> _Rows:
+    from loadtest.filters.claims_blind5 import blind5_negatives  # imports this module
+
+    return blind5_negatives(rng)
+
+
 _GENERATORS: dict[
     str, tuple[Callable[[random.Random], _Rows], Callable[[random.Random], _Rows]]
 ] = {
@@ -2166,6 +2186,7 @@ _GENERATORS: dict[
     "dev3": (dev3_positives, dev3_negatives),
     "blind3": (blind3_positives, blind3_negatives),
     "blind4": (_blind4_positives, _blind4_negatives),
+    "blind5": (_blind5_positives, _blind5_negatives),
 }
 
 

@@ -1,0 +1,90 @@
+"""The fifth blind disinformation split (`blind5`): frozen, complete and kept apart."""
+
+from __future__ import annotations
+
+import re
+
+from loadtest.filters import claims as claims_gen
+from loadtest.filters import claims_blind4, claims_blind5
+
+EARLIER_SPLITS = ("dev", "dev2", "heldout", "blind", "blind2", "dev3", "blind3", "blind4")
+
+
+def _claim_texts() -> set[str]:
+    texts: set[str] = set()
+    for claim in claims_gen.load_claims():
+        texts.add(str(claim["claim"]))
+        texts.update(str(v) for v in claim.get("variants", []))
+    return texts
+
+
+def test_blind5_is_registered_and_frozen() -> None:
+    assert claims_gen.SPLITS[8] == "blind5"
+    assert set(EARLIER_SPLITS) < set(claims_gen.SPLITS)
+    blind5 = claims_gen.load_split("blind5")
+    assert blind5 == list(claims_gen.records("blind5"))
+    assert claims_gen.split_path("blind5").read_text(encoding="utf-8") == claims_gen.render(
+        "blind5"
+    )
+
+
+def test_blind5_covers_every_claim_family_and_language() -> None:
+    ids = {c["id"] for c in claims_gen.load_claims()}
+    assert set(claims_blind5.BLIND5) == ids
+    blind5 = claims_gen.load_split("blind5")
+    positives = [r for r in blind5 if r["label"] == 1]
+    negatives = [r for r in blind5 if r["label"] == 0]
+    assert len(positives) + len(negatives) == len(blind5)
+    assert {r["claim"] for r in positives} == ids
+    for cid in ids:
+        families = {r["family"] for r in positives if r["claim"] == cid}
+        assert families == {"blind5", "blind5-frame"}, cid
+        assert {r["family"] for r in negatives if r["claim"] == cid} == {"counter", "refute"}
+    assert {r["family"] for r in positives} == {"blind5", "blind5-frame"}
+    assert {r["family"] for r in negatives} == {"counter", "refute", "topical"}
+    assert all(r["claim"] is None for r in negatives if r["family"] == "topical")
+    assert all(r["claim"] is not None for r in blind5 if r["family"] != "topical")
+    assert {r["language"] for r in blind5} == {"en", "ja"}
+    for language in ("en", "ja"):
+        assert {r["family"] for r in blind5 if r["language"] == language} == {
+            "blind5",
+            "blind5-frame",
+            "counter",
+            "refute",
+            "topical",
+        }
+    assert all(not re.search(r"\{\w+\}", str(r["text"])) for r in blind5)
+    assert all(str(r["id"]).startswith("blind5-") for r in blind5)
+    assert len({str(r["text"]) for r in blind5}) == len(blind5)
+
+
+def test_blind5_wordings_are_new() -> None:
+    blind5 = claims_gen.load_split("blind5")
+    earlier = {str(r["text"]) for split in EARLIER_SPLITS for r in claims_gen.load_split(split)}
+    claim_texts = _claim_texts()
+    texts = {str(r["text"]) for r in blind5}
+    assert not texts & earlier
+    assert not texts & claim_texts
+    blind4 = {str(r["text"]) for r in claims_gen.load_split("blind4")}
+    assert not texts & blind4
+    written = {
+        *(t for rewordings, refutation in claims_blind5.BLIND5.values() for t in rewordings),
+        *(refutation for _, refutation in claims_blind5.BLIND5.values()),
+        *(t for group in claims_blind5.TOPICAL_BLIND5.values() for t in group),
+    }
+    assert not written & earlier
+    assert not written & claim_texts
+    earlier_frames = {
+        frame
+        for module in (claims_gen, claims_blind4)
+        for name in dir(module)
+        if "FRAMES" in name or "HEDGES" in name
+        for frame in getattr(module, name)
+    }
+    frames = {
+        *claims_blind5.FRAMES_BLIND5,
+        *claims_blind5.FRAMES_JA_BLIND5,
+        *claims_blind5.REFUTING_FRAMES_BLIND5,
+        *claims_blind5.REFUTING_FRAMES_JA_BLIND5,
+    }
+    assert not frames & earlier_frames
