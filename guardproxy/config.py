@@ -41,6 +41,14 @@ class Settings(BaseModel):
     )
     audit_dir: Path = Field(Path("guardproxy-audit"), description="Where audit JSONL files go.")
     audit_fsync: Literal["always", "interval", "never"] = "interval"
+    audit_write_on_loop: bool = Field(
+        True,
+        description=(
+            "Let the event loop write an audit line itself when the writer is idle (saves two "
+            "thread hand-overs per request). Set false where a plain write can stall, such as "
+            "network file systems: the I/O thread then does every write."
+        ),
+    )
     audit_max_file_bytes: int = Field(64 * 1024 * 1024, ge=4096)
     audit_max_file_age_s: float | None = Field(
         86_400.0, gt=0, description="Start a new audit file after this long (None: size only)."

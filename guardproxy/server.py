@@ -600,6 +600,7 @@ def create_app(
             checkpoint_kid=keyring.active.kid,
             retention_s=settings.audit_retention_s,
             retention_max_files=settings.audit_retention_max_files,
+            write_on_loop=settings.audit_write_on_loop,
         )
         await audit.start()
         metrics.track_audit_retention(lambda: (audit.files_pruned, audit.prune_errors))

@@ -4,9 +4,16 @@ Every append links the new record to the previous one (``prev_hash``) and seals 
 its own ``hash``, so an edited, removed or reordered record breaks the chain where it
 happened. With a signer, the writer also keeps signed checkpoints of the chain's latest
 record in ``audit-{chain}.checkpoints.jsonl``, so that records cut off the end of the
-chain are detected too. Appends are serialised, and all file I/O runs in one dedicated
-thread that owns the file state; the event loop only hands records over and gets stored
-ones back.
+chain are detected too. Appends are serialised, and the file state belongs to one
+dedicated I/O thread, which does every fsync, rotation, checkpoint and retention run.
+
+The one exception is the common append: when the writer is idle (nothing queued, no
+thread job touching the file), the record is not due to rotate the file or trigger a
+checkpoint, and ``fsync`` is not ``always``, the event loop writes the line itself. A
+plain write to an open file lands in the page cache, so this costs less than the two
+cross-thread wake-ups of a hand-over and never waits for an fsync. Ownership is a
+``threading.Lock`` that every thread job holds while it touches the file state; the loop
+only ever tries it without blocking, and hands the record over when it is taken.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -110,8 +118,10 @@ class AuditWriter:
         retention_s: float | None = None,
         retention_max_files: int | None = None,
         retention_interval_s: float = 3600.0,
+        write_on_loop: bool = True,
     ) -> None:
         self._chain_id = check_chain_id(chain_id)
+        self._write_on_loop = write_on_loop
         if max_file_bytes < 1:
             raise ValueError(f"max_file_bytes must be at least 1, got {max_file_bytes}")
         if fsync not in _FSYNC_MODES:
@@ -182,7 +192,12 @@ class AuditWriter:
         self._checkpoint_timer: asyncio.TimerHandle | None = None
         self._retention_timer: asyncio.TimerHandle | None = None
 
-        # Owned by the I/O thread; the event loop only reads _path.
+        self._io_lock = threading.Lock()
+        """Held by whoever touches the state below: every job of the I/O thread, and the
+        loop while it writes a record itself (it only ever tries it without blocking)."""
+
+        # Owned by the I/O thread (or the loop while it holds _io_lock); the event loop
+        # only reads _path.
         self._file: IO[bytes] | None = None
         self._lock_file: IO[bytes] | None = None
         self._path: Path | None = None
@@ -224,7 +239,16 @@ class AuditWriter:
 
     async def _in_thread(self, fn: Callable[..., _T], *args: Any) -> _T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, fn, *args)
+        return await loop.run_in_executor(self._executor, self._owned, fn, *args)
+
+    def _owned(self, fn: Callable[..., _T], *args: Any) -> _T:
+        """Run ``fn`` (in the I/O thread) holding the file state."""
+        with self._io_lock:
+            return fn(*args)
+
+    def _submit(self, fn: Callable[..., object], *args: Any) -> None:
+        """Queue a job for the I/O thread, run holding the file state."""
+        self._executor.submit(self._owned, fn, *args)
 
     async def start(self) -> None:
         """Create the directory and continue this chain where its files end, if any."""
@@ -263,14 +287,16 @@ class AuditWriter:
             self.write_errors += 1
             raise AuditWriteError(f"audit record {decision_id} not written: the writer is closed")
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[dict[str, Any]] = loop.create_future()
-        # Once queued, the record is written even if the caller is cancelled meanwhile
-        # (cancelling only cancels its future, which the hand-back then skips).
-        self._queue.append((dict(record), future))
-        if not self._draining:
-            self._draining = True
-            self._executor.submit(self._drain, loop)
-        stored = await future
+        stored = self._append_inline(record)
+        if stored is None:
+            future: asyncio.Future[dict[str, Any]] = loop.create_future()
+            # Once queued, the record is written even if the caller is cancelled meanwhile
+            # (cancelling only cancels its future, which the hand-back then skips).
+            self._queue.append((dict(record), future))
+            if not self._draining:
+                self._draining = True
+                self._executor.submit(self._drain, loop)
+            stored = await future
         if self._fsync_mode == "interval" and self._sync_timer is None and not self._closed:
             self._sync_timer = loop.call_later(self._fsync_interval_s, self._on_sync_timer)
         if self._signer is not None and self._checkpoint_timer is None and not self._closed:
@@ -278,6 +304,27 @@ class AuditWriter:
                 self._checkpoint_interval_s, self._on_checkpoint_timer
             )
         return stored
+
+    def _append_inline(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Write the record on the loop when nothing slow or out of order can happen.
+
+        ``None`` when it must go through the I/O thread instead: ``fsync`` is ``always``
+        (each record waits for the disk), records are queued or their batch is not handed
+        back yet (they come first), or a thread job holds the file state (an fsync, a
+        checkpoint, a retention run, a lookup). ``_append_sync`` also refuses, before
+        changing anything, a record that would rotate the file, trigger a checkpoint or
+        find the file closed or damaged: those sync the disk.
+        """
+        if not self._write_on_loop or self._fsync_mode == "always":
+            return None
+        if self._draining or self._queue:
+            return None
+        if not self._io_lock.acquire(blocking=False):
+            return None
+        try:
+            return self._append_sync(dict(record), inline=True)
+        finally:
+            self._io_lock.release()
 
     def _handed_back(self, results: list[tuple[asyncio.Future[dict[str, Any]], Any, bool]]) -> None:
         """On the loop: resolve the futures of one drained batch, then drain what came since."""
@@ -308,21 +355,21 @@ class AuditWriter:
         if self._closed:
             return
         with contextlib.suppress(RuntimeError):  # the executor is shutting down
-            self._executor.submit(self._sync_sync)
+            self._submit(self._sync_sync)
 
     def _on_checkpoint_timer(self) -> None:
         self._checkpoint_timer = None
         if self._closed:
             return
         with contextlib.suppress(RuntimeError):  # the executor is shutting down
-            self._executor.submit(self._checkpoint_sync)
+            self._submit(self._checkpoint_sync)
 
     def _on_retention_timer(self) -> None:
         self._retention_timer = None
         if self._closed:
             return
         with contextlib.suppress(RuntimeError):  # the executor is shutting down
-            self._executor.submit(self._prune_sync)
+            self._submit(self._prune_sync)
         loop = asyncio.get_running_loop()
         self._retention_timer = loop.call_later(
             self._retention_interval_s, self._on_retention_timer
@@ -524,17 +571,33 @@ class AuditWriter:
         """
         results: list[tuple[asyncio.Future[dict[str, Any]], Any, bool]] = []
         queue = self._queue
-        while queue:
-            record, future = queue.popleft()
-            try:
-                results.append((future, self._append_sync(record), False))
-            except BaseException as exc:  # every waiter gets an answer, whatever happened
-                results.append((future, exc, True))
+        with self._io_lock:
+            while queue:
+                record, future = queue.popleft()
+                try:
+                    results.append((future, self._append_sync(record), False))
+                except BaseException as exc:  # every waiter gets an answer, whatever happened
+                    results.append((future, exc, True))
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
             loop.call_soon_threadsafe(self._handed_back, results)
 
-    def _append_sync(self, record: dict[str, Any]) -> dict[str, Any]:
+    def _append_sync(
+        self, record: dict[str, Any], *, inline: bool = False
+    ) -> dict[str, Any] | None:
+        """Write one record and return it as stored; the caller holds ``_io_lock``.
+
+        ``inline`` (on the loop): return ``None``, changing neither the chain nor the
+        file, when the append would have to reopen, repair or rotate the file or write a
+        checkpoint; and leave the repair after a failed write to the I/O thread.
+        """
         decision_id = record["id"]
+        if inline and (
+            self._io_closed
+            or self._damaged
+            or self._file is None
+            or (self._signer is not None and self._uncovered + 1 >= self._checkpoint_every)
+        ):
+            return None
         if self._io_closed:
             self.write_errors += 1
             raise AuditWriteError(f"audit record {decision_id} not written: the writer is closed")
@@ -542,17 +605,20 @@ class AuditWriter:
         record["seq"] = self._seq
         record["prev_hash"] = self._prev_hash
         digest, line = _seal(record)
+        rotate = self._size > 0 and (
+            self._size + len(line) > self._max_file_bytes
+            or (
+                self._max_file_age_s is not None
+                and time.monotonic() - self._file_opened_at > self._max_file_age_s
+            )
+        )
+        if inline and rotate:
+            return None
         rotated = False
         try:
             if self._damaged or self._file is None:
                 self._restore_tail()
-            if self._size > 0 and (
-                self._size + len(line) > self._max_file_bytes
-                or (
-                    self._max_file_age_s is not None
-                    and time.monotonic() - self._file_opened_at > self._max_file_age_s
-                )
-            ):
+            if rotate:
                 self._rotate()
                 rotated = True
         except OSError as exc:
@@ -568,10 +634,16 @@ class AuditWriter:
                 os.fsync(self._current_file().fileno())
         except OSError as exc:
             self.write_errors += 1
-            # Cut a partial line now so the next record does not start in its middle.
+            # Cut a partial line now so the next record does not start in its middle. On
+            # the loop, the I/O thread does it (it syncs): until then _damaged keeps every
+            # append off the loop, and the thread repairs the file before it writes again.
             self._damaged = True
-            with contextlib.suppress(OSError):
-                self._restore_tail()
+            if inline:
+                with contextlib.suppress(RuntimeError):  # the executor is shutting down
+                    self._submit(self._repair_sync)
+            else:
+                with contextlib.suppress(OSError):
+                    self._restore_tail()
             raise AuditWriteError(
                 f"audit record {decision_id} not written to {self._path}: {_describe(exc)}"
             ) from exc
@@ -594,8 +666,13 @@ class AuditWriter:
         if rotated and self._retention.enabled:
             # Queued behind this append, so that the record is not held up by the pruning.
             with contextlib.suppress(RuntimeError):  # the executor is shutting down
-                self._executor.submit(self._prune_sync)
+                self._submit(self._prune_sync)
         return stored
+
+    def _repair_sync(self) -> None:
+        if self._damaged and not self._io_closed:
+            with contextlib.suppress(OSError):
+                self._restore_tail()
 
     def _restore_tail(self) -> None:
         """Reopen the current file and cut it back to the end of the last good record."""

@@ -392,7 +392,9 @@ async def test_an_invalid_record_is_rejected_and_the_chain_does_not_advance(
 async def test_a_cancelled_caller_does_not_drop_its_record(
     make_writer: MakeWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = await make_writer()
+    # fsync="always" hands every record to the I/O thread, where a caller can be cancelled
+    # while its record is written (on the loop, nothing can run in between).
+    writer = await make_writer(fsync="always")
     in_thread = threading.Event()
     release = threading.Event()
     real_write = AuditWriter._write_line
