@@ -191,6 +191,21 @@ def _country_code_after_plus(candidate: str, country_codes: Container[int]) -> b
 
 
 @functools.cache
+def _without_open_bracket(text: str, start: int, end: int) -> int:
+    """Where a number starts once an opening bracket it never closes is left outside.
+
+    phonenumbers takes "[" as a possible start of a number, so "[+44 20 7946 0958" would
+    be redacted with the bracket the text opened before it.
+    """
+    while (
+        start < end
+        and text[start] in "[{"
+        and ("]" if text[start] == "[" else "}") not in (text[start:end])
+    ):
+        start += 1
+    return start
+
+
 def _recognizer_class() -> type[Any]:
     """The recognizer class (built on first use, so that importing this module does not
     import presidio)."""
@@ -313,11 +328,11 @@ def _recognizer_class() -> type[Any]:
                         continue
                     spans.add(span)
                     region_named = _number_region(match, region)
-                    results.append(
-                        self._get_recognizer_result(  # type: ignore[no-untyped-call]
-                            match, text, region_named, nlp_artifacts
-                        )
+                    result = self._get_recognizer_result(  # type: ignore[no-untyped-call]
+                        match, text, region_named, nlp_artifacts
                     )
+                    result.start = _without_open_bracket(text, result.start, result.end)
+                    results.append(result)
             return EntityRecognizer.remove_duplicates(results)
 
     def _number_region(match: PhoneNumberMatch, region: str) -> str | None:

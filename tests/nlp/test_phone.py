@@ -545,3 +545,17 @@ def test_the_analyzer_rejects_what_the_screen_rejects(nlp_engine: NlpEngine) -> 
 def test_numbers_run_into_japanese_or_chinese_words_are_found(text: str, number: str) -> None:
     found = [text[r.start : r.end] for r in phone_recognizer().analyze(text, ["PHONE_NUMBER"])]
     assert number in found
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Call [+44 20 7946 0958 after nine", "+44 20 7946 0958"),
+        ("Call {+44 20 7946 0958 after nine", "+44 20 7946 0958"),
+        ("Call (020) 7946 0958 after nine", "(020) 7946 0958"),
+    ],
+)
+def test_an_opening_bracket_the_number_never_closes_stays_outside(
+    phones: Any, text: str, value: str
+) -> None:
+    assert _found(phones, text) == [value]
