@@ -275,7 +275,7 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "safer",
         "safety",
     ),
-    ("stop", "halt", "pause", "cease", "end", "stall", "plateau", "plateaued"),
+    ("stop", "halt", "pause", "cease", "end", "stall", "plateau", "plateaued", "quit"),
     ("flat", "disc", "disk"),
     (
         "fake",
@@ -339,6 +339,8 @@ _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "beforehand",
     ),
     ("dna", "gene", "genetic", "genome", "genetics", "chromosome"),
+    # the mRNA vaccines by maker and brand
+    ("mrna", "pfizer", "moderna", "biontech", "comirnaty", "spikevax"),
     (
         "change",
         "alter",
@@ -450,6 +452,8 @@ _IRREGULAR: dict[str, str] = {
     "rose": "rise",
     "risen": "rise",
     "wrote": "write",
+    "rewrote": "rewrite",
+    "rewritten": "rewrite",
     "written": "write",
     "hid": "hide",
     "hidden": "hide",
@@ -506,7 +510,68 @@ _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("in", "advance"): ("predict",),
     ("ahead", "of", "time"): ("predict",),
     ("no", "harm"): ("harmless",),
-    ("no", "real", "harm"): ("harmless",),
+    ("no", "damage"): ("harmless",),
+    # "does no real damage", "with no lasting harm"
+    **{
+        ("no", a, n): ("harmless",)
+        for a in ("real", "lasting", "serious", "permanent", "major", "great", "actual")
+        for n in ("harm", "damage")
+    },
+    # "X is (all) down to Y": Y causes X
+    **{
+        (v, "down", "to"): ("cause",)
+        for v in ("is", "are", "was", "were", "be", "all", "largely", "mostly", "entirely")
+    },
+    # "you won't catch a cold": what keeps you from catching it prevents it
+    **{
+        ("will", n, v): ("prevent",)
+        for n in ("not", "never")
+        for v in ("catch", "get", "develop", "contract")
+    },
+    # "set foot on the Moon" is landing on it; not landing on it is the hoax claim
+    ("set", "foot"): ("land",),
+    ("sets", "foot"): ("land",),
+    **{
+        (n, *a, v): ("faked", "land")
+        for n in ("never", "not")
+        for a in ((), ("actually",), ("really",), ("even",), ("ever",))
+        for v in ("land", "landed", "set")
+    },
+    # "never went to the Moon"
+    **{
+        (n, *a, v, "to", "the", "moon"): ("faked", "land", "moon")
+        for n in ("never", "not")
+        for a in ((), ("actually",), ("really",), ("even",))
+        for v in ("went", "go", "been")
+    },
+    # "lightning can't hurt you": you are safe from it
+    **{("can", "not", v): ("safe",) for v in ("hurt", "harm", "injure", "touch")},
+    **{("cannot", v): ("safe",) for v in ("hurt", "harm", "injure", "touch")},
+    # what makes you ill or makes kids autistic causes it
+    **{
+        (m, o): ("cause",)
+        for m in ("make", "makes", "made", "making")
+        for o in ("you", "them", "people", "kids", "children", "us")
+    },
+    # "more likely to turn out autistic": a raised risk
+    ("more", "likely", "to"): ("cause",),
+    # "give good shelter"
+    **{
+        (g, p): ("safe", p)
+        for g in ("good", "great", "ideal", "perfect", "best")
+        for p in ("shelter", "shelters", "refuge", "protection", "cover")
+    },
+    # a good place to shelter is a safe one
+    **{
+        (g, p): ("safe", "place")
+        for g in ("good", "great", "ideal", "perfect", "best")
+        for p in ("place", "places", "spot", "spots")
+    },
+    # "a while ago" names a span of time, as "years ago" does; its "while" contrasts nothing
+    ("a", "while"): ("year",),
+    # "rising global temperatures": global warming
+    ("global", "temperature"): ("globalwarming",),
+    ("global", "temperatures"): ("globalwarming",),
     ("nothing", "to", "worry", "about"): ("harmless",),
     ("life", "threatening"): ("deadly",),
     # the statement named after these is set aside, as with "not"
@@ -651,6 +716,18 @@ _GAPPED: dict[tuple[str, str], tuple[str, str]] = {
     **{(v, "with"): ("cause", "") for v in ("leave", "leaves", "left", "leaving")},
     # "tell / know when an earthquake is coming": predicts it
     **{(v, "when"): ("predict", "") for v in ("tell", "tells", "know", "knows")},
+    # "clear a COVID infection": cure it
+    **{
+        (v, o): ("cure", o)
+        for v in ("clear", "clears", "cleared", "clearing")
+        for o in ("infection", "infections", "covid", "covid-19", "virus", "cold", "colds", "flu")
+    },
+    # "the Earth quit heating up", "the planet has been warming": global warming
+    **{
+        (e, w): ("globalwarming", "")
+        for e in ("earth", "planet", "world", "globe")
+        for w in ("warming", "heating", "warmed", "heated", "warms", "heats")
+    },
     # finding a disease early is not catching it
     **{(v, "early"): ("detect", "") for v in ("catch", "catches", "caught", "catching")},
 }
@@ -1063,10 +1140,16 @@ def _lacked(tokens: list[str], kinds: list[str], i: int) -> int:
     return -1
 
 
+_CLAUSE_OPENERS = frozenset({"that", "true", "whether", "if"})
+
+
 def _turned_word(tokens: list[str], kinds: list[str], i: int) -> int:
     """Position of an opposite word that the negator at i turns back, or -1: the next
     word with content, if it is one and near."""
     for j in range(i + 1, min(i + 1 + _TURN_REACH, len(tokens))):
+        if tokens[j] in _CLAUSE_OPENERS:
+            # "it isn't true that rising ...": the negation is of the clause, not the word
+            return -1
         if kinds[j] == _STOP:
             continue
         return j if kinds[j] != _NEG and opposed_terms(tokens[j]) else -1
@@ -1141,12 +1224,25 @@ _OPPOSITES = _opposites_table()
 _JA_NOT_NEGATION = re.compile(r"(?:にすぎ|に過ぎ|に違い|にちがい|かもしれ|しか|少|危|幼|切|汚)ない")
 
 
+# "間違いなく", "間違いありません": certainly; no word of error
+_JA_CERTAINLY = re.compile(r"間違い(?:は)?(?:な[いく]|ありません|ございません)")
+# a landing that did not take place: "月面着陸は実際には行われていない" says it was faked,
+# and negates nothing of that claim
+_JA_NOT_HELD = re.compile(
+    r"(?<=着陸)[はがも](?:実際に(?:は)?|本当は|一度も)?(?:行われ|実施され)"
+    r"(?:ていない|ていません|ていなかった|なかった|ませんでした)|"
+    r"(?<=着陸)し(?:ていない|ていません|ていなかった|なかった|ませんでした)"
+)
 _JA_NEGATOR_CUES = ("ない", "なく", "ません", "ぬ", "不可能", "無理", "無効", "難し", "困難")
 
 
 def japanese_cues(text: str) -> dict[str, int]:
     """How often a text negates ("neg": plain or polite verb endings alike, "impossible",
     "ineffective"), calls something wrong ("ref") or false ("fake"); absent when zero."""
+    if "間違い" in text:
+        text = _JA_CERTAINLY.sub("", text)
+    if "着陸" in text:
+        text = _JA_NOT_HELD.sub("捏造", text)
     text = _JA_NOT_NEGATION.sub("", text)
     cues: Counter[str] = Counter()
     for m in JA_NEGATION.finditer(text):
@@ -1201,7 +1297,18 @@ _JA_FORMS: tuple[tuple[str, str], ...] = (
     (r"5g(?:の)?(?:電波|基地局|通信網)?", "5g電波"),
     (r"基地局|電磁波|通信網", "電波"),
     (r"自閉スペクトラム症|自閉症", "自閉症"),
-    (r"屋内|室内|家の中|部屋の中|住宅の中|建物の中|自宅|家(?=にい)", "屋内"),
+    (
+        r"屋内|室内|家の中|部屋の中|住宅の中|建物の中|自宅|"
+        r"家(?=に(?:い|居)|で(?:じっと|過ご|休|大人し|おとなし|待))",
+        "屋内",
+    ),
+    # the national elections by name
+    (
+        r"衆議院(?:議員)?選挙|参議院(?:議員)?選挙|衆院選|参院選|総選挙|国政選挙",
+        "国政選挙",
+    ),
+    # a landing that did not take place is the hoax claim (see _JA_NOT_HELD)
+    (_JA_NOT_HELD.pattern, "の捏造\x00"),
     # words that call something false (see _JA_FALSITY)
     (_JA_FALSITY.pattern, "捏造\x00"),
     # getting vaccinated: the vaccine and the verb that gives it
@@ -1223,6 +1330,8 @@ _JA_FORMS: tuple[tuple[str, str], ...] = (
                     f"{w}[にへ](?:うつ(?=[らりるれろっ])|移(?=[らりるれろっ])|伝染|感染)"
                     for w in ("他人", "周りの人", "そばにいる人", "人から人", "人")
                 ),
+                # "人から人へと感染していく"
+                *(f"{w}へと(?:うつ|移|伝染|感染)" for w in ("人から人", "人")),
                 "うつ(?=[らりるれろっ])",
                 "移(?=[らりるれろっ])",
                 "伝染",
@@ -1483,6 +1592,8 @@ _RETRACTION = {
         r"thinks?|thought|finds?|found|argues?|argued|tells?|told|is|are|was|were) otherwise|"
         r"points? the other way|"
         r"nothing of the (?:sort|kind)|retract\w*|backwards?|"
+        # "the data tell a different story", "paint another picture"
+        r"(?:a (?:very |quite )?different|another|an entirely different) (?:story|picture)|"
         # set aside: "... - a notion long since abandoned"
         r"abandoned|discarded|overturned|outdated|obsolete|(?:put|laid) to rest|"
         r"no longer (?:accepted|believed|held|supported))\b",
@@ -1500,7 +1611,8 @@ _RETRACTION_HINTS = {
     "en": (
         *("reverse", "opposite", "contrary", "other way", "otherwise", "nothing of", "retract"),
         *("backward", "abandon", "discard", "overturn", "outdated", "obsolete", " to rest"),
-        "no longer",
+        *("no longer", "different story", "different picture", "another story"),
+        "another picture",
     ),
     "ja": ("逆", "反対", "撤回"),
 }
@@ -1574,11 +1686,26 @@ _ATTRIBUTED = {
     "en": re.compile(
         r"^\W*(?:(?:(?:some|many|most|a lot of|lots of|plenty of|certain)\s+(?:\w+\s+)?"
         r"(?:people|folks|parents|websites|sites|posts|articles|critics|skeptics|sceptics|"
-        r"believers|others)|people|others|they|some|many)\s+(?:\w+\s+){0,2}?"
+        r"believers|others)|people|others|they|some|many|"
+        # the groups that hold a claim: "Flat-earthers insist ...", "Anti-vaxxers say ..."
+        r"(?:the\s+)?(?:flat[- ]?earthers|anti-?vaxx?ers|conspiracy theorists|truthers|"
+        r"deniers|skeptics|sceptics|critics|believers|proponents|influencers|"
+        r"(?:viral\s+|online\s+)?(?:posts|videos|memes|rumou?rs))|"
+        r"(?:(?:some|many)\s+)?(?:websites|sites|blogs|forums|articles|social media))\s+"
+        r"(?:\w+\s+){0,2}?"
         r"(?:believe|believed|think|thought|say|said|claim|claimed|assume|assumed|insist|"
-        r"insisted|argue|argued|fear|feared|suspect|suspected|are convinced|were convinced)\b|"
-        r"it(?:'s| is| was| has been)\s+(?:\w+\s+)?(?:said|believed|thought|claimed|assumed)\b|"
-        r"you (?:may|might) (?:have heard|think|believe|assume)\b)",
+        r"insisted|argue|argued|fear|feared|suspect|suspected|are convinced|were convinced|"
+        r"maintain|maintained|swear|swore|repeat|repeated|suggest|suggested)\b|"
+        r"it(?:['\u2019]s| is| was| has been)\s+(?:\w+\s+)?"
+        r"(?:said|believed|thought|claimed|assumed|rumou?red|argued|suggested)\b|"
+        # hearsay: "You'll often hear that ...", "You may read that ...", "Rumour has it ..."
+        r"you(?:['\u2019]ll|['\u2019]d| will| would| may| might)?\s+(?:\w+\s+)?"
+        r"(?:hear|heard|read|come across|be told|been told|have heard|have read)\b|"
+        r"you (?:may|might) (?:think|believe|assume)\b|"
+        r"(?:rumou?r|word|legend|folklore) has it\b|the (?:story|saying|myth) goes\b|"
+        r"there(?:['\u2019]s| is) (?:a|an)\s+(?:\w+\s+)?"
+        r"(?:belief|idea|notion|claim|saying|rumou?r)\b|"
+        r"according to (?:some|many|rumou?r|social media|the internet|popular belief)\b)",
         re.IGNORECASE,
     ),
     "ja": re.compile(
@@ -1626,6 +1753,47 @@ def attributed(preface: str, language: str) -> bool:
     return (pattern.match if language == "en" else pattern.search)(preface) is not None
 
 
+# What follows a belief given as others' and holds it true, or says it is kept quiet:
+# "People say X, and it's true", "Some say X, but nobody will admit it".
+_KEPT_QUIET_EN = re.compile(
+    r"\b(?:admit\w*|acknowledg\w*|mention\w*|tell|tells|told|talk about|"
+    r"want (?:you|us|people|anyone) to know|(?:realis|realiz)\w*)\b",
+    re.IGNORECASE,
+)
+# what would speak against the claim: "..., but no study has ever told us so"
+_EVIDENCE_EN = re.compile(
+    r"\b(?:evidence|stud(?:y|ies)|data|research|proof|trials?|records?|science|scientists)\b",
+    re.IGNORECASE,
+)
+_HIDDEN_EN = re.compile(
+    r"\b(?:hide|hides|hiding|hidden|cover\w* (?:it |this |that )?up|suppress\w*|"
+    r"silenc\w*|censor\w*)\b",
+    re.IGNORECASE,
+)
+_CONFIRMING_JA = re.compile(r"隠|認め(?:ない|ません|よう|ようと)|言わな|報じな|知らされ")
+
+
+def confirms(rest: str, language: str) -> bool:
+    """Whether what follows a belief given as others' holds it true ("..., but they are
+    right", "〜と言われていますが、本当にそのとおり") or says it is kept quiet ("..., but
+    nobody will admit it", "..., but it is being covered up"), rather than correcting it."""
+    if language == "ja":
+        if _CONFIRMING_JA.search(rest):
+            return True
+        return _AFFIRMING_JA.search(rest) is not None and not japanese_cues(rest)
+    if _HIDDEN_EN.search(rest):
+        return True
+    cues = _english_cues(rest)
+    if (
+        cues.get("neg")
+        and not cues.get("ref")
+        and _KEPT_QUIET_EN.search(rest)
+        and not _EVIDENCE_EN.search(rest)
+    ):
+        return True
+    return _AFFIRMING_EN.search(rest) is not None and not cues
+
+
 def after_concession(sentence: str, language: str) -> tuple[str, str] | None:
     """(concessive preface, what follows it) for "..., but X" and "〜が、X", or None. The
     preface concedes or remarks; the claim, if any, is what comes after it."""
@@ -1657,7 +1825,11 @@ _SUPPRESSED_EN = re.compile(
     r"(?:(?:ever|really|actually|even|openly|publicly|want to|dare to|like to|bother to)\s)?"
     r"(?:tell|tells|told|admit|admits|admitted|mention|mentions|acknowledge|acknowledges|"
     r"report|reports|want (?:you|us|people|anyone) to know|talk about|"
-    r"let (?:you|us|people) know)\s(?:you\s|us\s|people\s)?(?:is\s)?that\s+",
+    r"let (?:you|us|people) know|"
+    # what few realise is so: "Most people don't realise that X"
+    r"realise|realize|realises|realizes|notice|notices|appreciate|"
+    r"(?<=people don't )know|(?<=people do not )know)"
+    r"\s(?:you\s|us\s|people\s)?(?:is\s)?that\s+",
     re.IGNORECASE,
 )
 

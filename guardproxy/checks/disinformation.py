@@ -18,7 +18,8 @@ an answer is compared with the claims of its language:
 - Candidates: a MinHash signature of the sentence (and of windows of a long one) looked up
   in banded LSH tables, so only claims sharing a band with the sentence are scored. The
   sentence's features are first restricted to the database's vocabulary, which keeps the
-  estimated similarity high when a claim is stated inside a longer sentence.
+  estimated similarity high when a claim is stated inside a longer sentence. Bit masks of
+  each wording's terms and relation terms pass over most candidates before scoring.
 - Negation: a sentence repeats a claim only if it negates as often as the claim does,
   rejects nothing ("dismissed the idea that ...") and calls nothing false, a myth or a hoax
   more often than the claim itself does ("vaccines do not cause autism", "it is a myth
@@ -36,6 +37,11 @@ an answer is compared with the claims of its language:
   they won't tell you is that ..."); a claim's own negation must be in its own clause
   ("エアコンを使わずに室内にいると..." is no "起こらない"); and a later clause that retracts it
   ("...; the evidence shows the reverse", "〜と思っていましたが、逆でした") refutes it.
+  A claim given as hearsay ("You'll often hear that X", "People claimed X") and followed by
+  a contrast ("..., yet the data tell a different story", a next sentence opening "In
+  reality, ...") is corrected, unless the contrast holds it true or says it is kept quiet
+  ("..., but nobody will admit it"); so is a claim followed by a contrasting clause that
+  states the opposite of its terms ("..., yet every photo shows a round planet").
 
 Optional topic notices point answers about sensitive subjects (elections, health,
 disasters...) at official sources that the operator names. Everything is compiled when the
@@ -89,6 +95,17 @@ _BAND_NUMBERS = range(_MINHASH_BANDS)
 _FOLLOW_UP_WORDS = 12
 _FOLLOW_UP = re.compile(
     r"^\W*(?:but\s+|however,?\s+)?(?:this|that|it|these|those|such|the)\b", re.IGNORECASE
+)
+# a follow-up that retracts ("The temperature records say the opposite: ...") may be longer
+_RETRACTION_WORDS = 30
+# how a sentence that corrects hearsay opens
+_CORRECTION = re.compile(
+    r"^\W*(?:but|however|yet|in (?:reality|truth|practice)|actually|the (?:truth|reality) is|"
+    r"(?:that|this)(?:'s| is) not (?:true|the case|so)|not so|nope)\b\W*",
+    re.IGNORECASE,
+)
+_JA_CORRECTION = re.compile(
+    r"^(?:しかし|ですが|でも|ところが|実際に?は|実は|本当は|けれども|だが)、?"
 )
 _JA_FOLLOW_UP = re.compile(r"^(?:しかし|ただし|ですが|でも|これは|それは|この|その)")
 # a plain "yes" after a question; "it is" and the like only as the whole reply ("It is a
@@ -350,6 +367,17 @@ class LanguageIndex:
         for n, f, shape in texts:
             weights = {t: self.idf[t] * shape.get(t, 1.0) for t in set(f.sequence)}
             relation = frozenset(weights) & _RELATIONS[language]
+            need = min(len(weights), 3)
+            stand_ins = tuple(
+                (t, claimtext.RELATED_TERMS[t])
+                for t in sorted(relation)
+                if t in claimtext.RELATED_TERMS
+            )
+            narrower = tuple(
+                (t, claimtext.NARROWER_TERMS[t])
+                for t in sorted(weights)
+                if language == "en" and t in claimtext.NARROWER_TERMS
+            )
             self.forms.append(
                 _Form(
                     n,
@@ -357,18 +385,10 @@ class LanguageIndex:
                     sum(weights.values()),
                     f.cues,
                     frozenset(weights),
-                    min(len(weights), 3),
+                    need,
                     relation,
-                    tuple(
-                        (t, claimtext.RELATED_TERMS[t])
-                        for t in sorted(relation)
-                        if t in claimtext.RELATED_TERMS
-                    ),
-                    tuple(
-                        (t, claimtext.NARROWER_TERMS[t])
-                        for t in sorted(weights)
-                        if language == "en" and t in claimtext.NARROWER_TERMS
-                    ),
+                    stand_ins,
+                    narrower,
                 )
             )
         # every claim's terms over all its wordings, for `mentions` (a claim of one wording
@@ -379,10 +399,54 @@ class LanguageIndex:
             known = self._terms_of.get(claim_id)
             self._terms_of[claim_id] = form.terms if known is None else known | form.terms
         self._vectors = {t: hasher.vector(t) for t in df}
-        self._buckets: dict[int, list[int]] = defaultdict(list)
+        self._sieve(df)
+        buckets: dict[int, list[int]] = defaultdict(list)
         for i, form in enumerate(self.forms):
             for key in self._band_keys(form.weights):
-                self._buckets[key].append(i)
+                buckets[key].append(i)
+        # a crowded bucket is keyed by one common word alone: it says little, and a
+        # wording that really matches shares other bands with the sentence
+        for key in [k for k, v in buckets.items() if len(v) > _BUCKET_CAP]:
+            del buckets[key]
+        self._buckets: dict[int, list[int]] = buckets
+
+    def _sieve(self, df: Counter[str]) -> None:
+        """Bit masks for the tests `score` makes first, so that `best` can pass over most
+        candidates without calling it. Relation terms and their stand-ins have a bit each;
+        the other terms share the remaining bits of a fixed width (the commonest first),
+        so that masks stay short: a sentence's mask then holds at least the bits of the
+        terms it shares with a wording, and their count is never too low. Per wording: the
+        mask of its terms, of its relation terms, of those with their stand-ins, the fewest
+        shared terms `score` can accept, and the fewest when a stand-in takes the relation
+        term's place (0 for a wording with narrower terms, or whose terms share a bit)."""
+        gates = [
+            form.relation.union(*(r for _, r in form.stand_ins)) if form.relation else _NO_TERMS
+            for form in self.forms
+        ]
+        fixed = sorted(set().union(*gates)) if gates else []
+        rest = sorted(set(df) - set(fixed), key=lambda t: (-df[t], t))
+        width = max(_SIEVE_BITS - len(fixed), 1)
+        self._bit = {t: 1 << k for k, t in enumerate(fixed)}
+        self._bit.update((t, 1 << (len(fixed) + k % width)) for k, t in enumerate(rest))
+        bit = self._bit
+        self._sieves: list[tuple[int, int, int, int, int]] = []
+        for form, gate in zip(self.forms, gates, strict=True):
+            terms = 0
+            for t in form.terms:
+                terms |= bit[t]
+            exact = terms.bit_count() == len(form.terms) and not form.narrower
+            # score gives 0 below `need` shared terms with more than _NEAR_TERMS lacking,
+            # and with a stand-in, below need - 1 with more than _NEAR_TERMS + 1 lacking
+            floor = max(0, min(form.need, len(form.terms) - _NEAR_TERMS)) if exact else 0
+            self._sieves.append(
+                (
+                    terms,
+                    sum(bit[t] for t in form.relation),
+                    sum(bit[t] for t in gate),
+                    floor,
+                    max(0, floor - 1),
+                )
+            )
 
     def _band_keys(self, present: Iterable[str]) -> list[int]:
         chosen = set(present)
@@ -410,12 +474,11 @@ class LanguageIndex:
             step = size // 2
             pieces += [known[i : i + size] for i in range(0, len(known) - step, step)]
         found: set[int] = set()
+        buckets = self._buckets
         for piece in pieces:
-            for key in self._band_keys(set(piece)):
-                bucket = self._buckets.get(key)
-                # a crowded bucket is keyed by one common word alone: it says little, and
-                # a wording that really matches shares other bands with the sentence
-                if bucket and len(bucket) <= _BUCKET_CAP:
+            for key in self._band_keys(piece):
+                bucket = buckets.get(key)
+                if bucket:
                     found.update(bucket)
         return found
 
@@ -498,11 +561,29 @@ class LanguageIndex:
         pool: Iterable[int] = (
             self.candidates(feats.sequence) if use_filter else range(len(self.forms))
         )
-        prefixes = _prefix_map(present) if self.language == "en" else None
+        english = self.language == "en"
+        prefixes: dict[str, list[str]] | None = None
         best: tuple[float, int] | None = None
         above: list[int] = []
+        forms, sieves, bit = self.forms, self._sieves, self._bit
+        mask = 0
+        for t in present:
+            mask |= bit.get(t, 0)
         for i in pool:
-            s = self.score(self.forms[i], feats.sequence, present, threshold, prefixes)
+            # the tests `score` makes first, without the call: most candidates end here
+            terms, relation, gate, floor, stand_in_floor = sieves[i]
+            shared = (terms & mask).bit_count()
+            if shared < stand_in_floor:
+                continue
+            if not relation or relation & mask:
+                if shared < floor:
+                    continue
+            elif not gate & mask:
+                # a stand-in would have to take the relation term's place
+                continue
+            if english and prefixes is None:
+                prefixes = _prefix_map(present)
+            s = self.score(forms[i], feats.sequence, present, threshold, prefixes)
             if s < threshold:
                 continue
             above.append(i)
@@ -525,6 +606,12 @@ class LanguageIndex:
             present = {t for t in present if claimtext.japanese_weight(t) >= 0.5}
         return not self._terms_of.get(claim.id, frozenset()).isdisjoint(present)
 
+    def opposes(self, feats: Features, claim: Claim) -> bool:
+        """Whether a text states the opposite of a term of the claim ("round" of flat)."""
+        return bool(feats.opposed) and not self._terms_of.get(claim.id, _NO_TERMS).isdisjoint(
+            feats.opposed
+        )
+
     @staticmethod
     def _sentence_cues(feats: Features, form: _Form) -> dict[str, int]:
         """The sentence's cues against one wording: each claim term it states the opposite
@@ -536,6 +623,8 @@ class LanguageIndex:
 
 
 _RELATIONS = {"en": claimtext.RELATION_TERMS, "ja": claimtext.JA_RELATION_FORMS}
+# bits of the masks `best` sifts candidates with (see LanguageIndex._sieve)
+_SIEVE_BITS = 512
 _NO_TERMS: frozenset[str] = frozenset()
 
 
@@ -711,21 +800,33 @@ def _judge_scope(
     """The best claim, whether it is refuted, and the part of the sentence stating it."""
     language = index.language
     conceded = claimtext.after_concession(sentence, language)
+    in_rest: Match | None = None
     if conceded is not None:
         preface, rest = conceded
-        match, refuted = index.best(features(rest, language), threshold, use_filter)
+        in_rest, refuted = index.best(features(rest, language), threshold, use_filter)
         # a preface that names the claim's terms is part of what the sentence says of it
-        if match is not None and not index.mentions(features(preface, language), match.claim):
-            return match, refuted, rest
+        if in_rest is not None and not index.mentions(features(preface, language), in_rest.claim):
+            return in_rest, refuted, rest
+        if refuted:
+            # the part after "but" refutes what it names: it restates no claim
+            in_rest = None
     feats = features(sentence, language)
     match, refuted = index.best(feats, threshold, use_filter)
     if match is None:
         return match, refuted, sentence
-    if not refuted and conceded is not None and claimtext.attributed(conceded[0], language):
+    if not refuted and conceded is not None:
+        preface, rest = conceded
         # "Some people believe X, but ...": what follows "but" corrects a belief given as
-        # others'; the claim is stated in the preface alone
-        found, _ = index.best(features(conceded[0], language), threshold, use_filter)
-        if found is not None and found.claim is match.claim:
+        # others', unless it holds it true or says it is kept quiet; "X, yet every photo
+        # shows a round planet": a contrasting clause that states the opposite of the
+        # claim's terms corrects it too. The claim is stated in the preface alone.
+        corrected = (
+            claimtext.attributed(preface, language) and not claimtext.confirms(rest, language)
+        ) or (
+            index.opposes(features(rest, language), match.claim)
+            and not claimtext.attributed(rest, language)
+        )
+        if corrected and (in_rest is None or in_rest.claim is not match.claim):
             return match, True, sentence
     if not refuted:
         # only a sentence that negates can owe its match to a side clause's negation
@@ -733,6 +834,12 @@ def _judge_scope(
             index, sentence, match, threshold, use_filter
         )
         return match, negated, sentence
+    if conceded is not None and claimtext.confirms(conceded[1], language):
+        # "The Earth is flat, but NASA won't tell you": the negation says the claim is kept
+        # quiet; the claim is the preface's
+        found, against = index.best(features(conceded[0], language), threshold, use_filter)
+        if found is not None and found.claim is match.claim and not against:
+            return found, False, conceded[0]
     for side in (
         claimtext.side_clause(sentence, language),
         claimtext.suppressed_claim(sentence, language),
@@ -800,10 +907,16 @@ def _affirmed_next(text: str, spans: list[tuple[int, int]], n: int) -> bool:
 
 
 def _refuted_next(text: str, spans: list[tuple[int, int]], n: int, language: str) -> bool:
+    """Whether the sentence after sentence n refutes it: a short one that calls it wrong
+    ("This is a myth."), one that retracts it ("The temperature records say the
+    opposite."), or, after a claim given as hearsay ("You may read that X."), one that
+    opens with a correction ("In reality, ...", "But ...")."""
     if n + 1 >= len(spans):
         return False
     start, end = spans[n + 1]
     follow = text[start:end]
+    if _corrects_hearsay(text[spans[n][0] : spans[n][1]], follow, language):
+        return True
     if language == "ja":
         return len(follow) <= 30 and (
             bool(_JA_FOLLOW_UP.match(follow) and claimtext.japanese_cues(follow))
@@ -814,7 +927,22 @@ def _refuted_next(text: str, spans: list[tuple[int, int]], n: int, language: str
     if not (retracts or _FOLLOW_UP.match(follow)):
         return False
     f = claimtext.english_features(follow)
-    return f.words <= _FOLLOW_UP_WORDS and (retracts or bool(f.cues))
+    if retracts:
+        return f.words <= _RETRACTION_WORDS
+    return f.words <= _FOLLOW_UP_WORDS and bool(f.cues)
+
+
+def _corrects_hearsay(sentence: str, follow: str, language: str) -> bool:
+    """A claim given as hearsay ("People claimed X.", "〜と言われています。") and a next
+    sentence that opens with a correction and neither holds it true nor says it is kept
+    quiet ("In reality, ...", "実際には...")."""
+    opener = (_JA_CORRECTION if language == "ja" else _CORRECTION).match(follow)
+    if opener is None or not claimtext.attributed(sentence, language):
+        return False
+    after = follow[opener.end() :]
+    if claimtext.confirms(after, language):
+        return False
+    return language == "ja" or not _AFFIRM.match(after)
 
 
 # --- topic notices -------------------------------------------------------------------
