@@ -252,7 +252,9 @@ def test_dev3_and_blind3_splits_are_frozen_and_kept_apart() -> None:
 
 
 def test_timing_never_draws_on_the_blind_splits() -> None:
-    assert not {"blind", "blind2", "blind3", "blind4", "blind5"} & set(evaluate.TIMING_SPLITS)
+    assert not {"blind", "blind2", "blind3", "blind4", "blind5", "blind6"} & set(
+        evaluate.TIMING_SPLITS
+    )
 
 
 def test_claim_text_helpers() -> None:

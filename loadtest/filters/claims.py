@@ -47,6 +47,14 @@ claim (`counter`: a corrected fact, the claim reported and then corrected, or a 
 answered "no"), the claim or a rewording in new refuting and reporting frames (`refute`)
 and new topical statements.
 
+Sixth blind split (`blind6`, tables in `claims_blind6`): evaluated once. Positives: two new
+rewordings per claim in other vocabulary, idiom, voice and register, alone (`blind6`, some
+as short two-sentence answers) and the claim or a rewording in new asserting frames (FAQ
+answers, bullet items, advice and confirmations; `blind6-frame`); negatives: a new
+refutation per claim (`counter`: the fact stated plainly, the claim quoted and rejected in
+the next clause or sentence, or a myth-busting "no" answer), the claim or a rewording in
+new refuting and reporting frames (`refute`) and new topical statements.
+
 Blind split: wordings written apart from the matcher and evaluated once, after it was
 settled. Positives: `blind` (a conversational and a passive or reordered paraphrase per
 claim, alone and inside new qualifying or embedding frames) and `blind-question` (a yes/no
@@ -80,7 +88,18 @@ from loadtest.evalkit import generator_main, jsonl, read_jsonl
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CLAIMS_DIR = Path(__file__).resolve().parents[2] / "policies" / "claims"
 DEFAULT_SEED = 20261126
-SPLITS = ("dev", "dev2", "heldout", "blind", "blind2", "dev3", "blind3", "blind4", "blind5")
+SPLITS = (
+    "dev",
+    "dev2",
+    "heldout",
+    "blind",
+    "blind2",
+    "dev3",
+    "blind3",
+    "blind4",
+    "blind5",
+    "blind6",
+)
 HELDOUT_FAMILY = "heldout"
 BLIND_SPLIT = "blind"
 BLIND_FAMILIES = ("blind", "blind-question")
@@ -2163,6 +2182,18 @@ def _blind5_negatives(rng: random.Random) -> _Rows:
     return blind5_negatives(rng)
 
 
+def _blind6_positives(rng: random.Random) -> _Rows:
+    from loadtest.filters.claims_blind6 import blind6_positives  # imports this module
+
+    return blind6_positives(rng)
+
+
+def _blind6_negatives(rng: random.Random) -> _Rows:
+    from loadtest.filters.claims_blind6 import blind6_negatives  # imports this module
+
+    return blind6_negatives(rng)
+
+
 _GENERATORS: dict[
     str, tuple[Callable[[random.Random], _Rows], Callable[[random.Random], _Rows]]
 ] = {
@@ -2187,6 +2218,7 @@ _GENERATORS: dict[
     "blind3": (blind3_positives, blind3_negatives),
     "blind4": (_blind4_positives, _blind4_negatives),
     "blind5": (_blind5_positives, _blind5_negatives),
+    "blind6": (_blind6_positives, _blind6_negatives),
 }
 
 
