@@ -233,6 +233,19 @@ async def write_audit(rt: Runtime, record: DecisionRecord) -> dict[str, Any] | N
     return stored
 
 
+_NO_FINAL_EVENT = ("protocol", "upstream ended the stream without its final event")
+
+
+def _read_failure(exc: Exception) -> tuple[str, str]:
+    """(metric kind, message) of a failed upstream read mid-stream."""
+    return ("timeout_idle" if isinstance(exc, UpstreamTimeout) else "protocol", str(exc))
+
+
+def _unreadable(exc: Exception) -> tuple[str, str]:
+    why = f"upstream sent an event guardproxy could not read ({type(exc).__name__})"
+    return ("protocol", why)
+
+
 class RouteMetrics:
     """The label children one route touches on every request, looked up once.
 
@@ -664,11 +677,7 @@ class GuardedHandler:
         client_gone = False
 
         def upstream_failed(kind: str, why: str) -> list[bytes]:
-            m.upstream_errors.labels(self.route, kind).inc()
-            record.outcome = "upstream_error"
-            record.error = why
-            up.close()
-            return [translator.error_event(why, "upstream_error")]
+            return self._stream_failed(rt, up, record, translator, (kind, why))
 
         try:
             while not ended:
@@ -676,8 +685,7 @@ class GuardedHandler:
                     chunk = await rt.upstream.read_chunk(up)
                     events = decoder.feed(chunk) if chunk else decoder.close()
                 except (UpstreamError, SSEError) as exc:
-                    kind = "timeout_idle" if isinstance(exc, UpstreamTimeout) else "protocol"
-                    tail = upstream_failed(kind, str(exc))
+                    tail = upstream_failed(*_read_failure(exc))
                     break
                 out: list[bytes] = []
                 try:
@@ -724,9 +732,7 @@ class GuardedHandler:
                         if translator.any_blocked:
                             tail += translator.blocked_tail()
                         else:
-                            tail += upstream_failed(
-                                "protocol", "upstream ended the stream without its final event"
-                            )
+                            tail += upstream_failed(*_NO_FINAL_EVENT)
                         ended = True
                 except (ConnectionResetError, aiohttp.ClientConnectionResetError):
                     raise
@@ -738,24 +744,17 @@ class GuardedHandler:
                         record.request_id,
                         type(exc).__name__,
                     )
-                    tail = upstream_failed(
-                        "protocol",
-                        f"upstream sent an event guardproxy could not read ({type(exc).__name__})",
-                    )
+                    tail = upstream_failed(*_unreadable(exc))
                     ended = True
                 if out:
                     first_text_at = self._observe_first_text(rt, translator, first_text_at, started)
                     await resp.write(b"".join(out))
         except (ConnectionResetError, aiohttp.ClientConnectionResetError):
             client_gone = True
-            record.outcome = "client_disconnect"
-            m.client_disconnects.labels(self.route).inc()
-            up.close()
+            self._client_left(rt, up, record)
         except asyncio.CancelledError:
             # the server cancels the handler when the client goes away (handler_cancellation)
-            record.outcome = "client_disconnect"
-            m.client_disconnects.labels(self.route).inc()
-            up.close()
+            self._client_left(rt, up, record)
             record.latency["upstream"] = time.perf_counter() - up_started
             await asyncio.shield(self._finish_record(rt, translator, record, started))
             raise
@@ -765,12 +764,7 @@ class GuardedHandler:
             # the text already sent cannot be recalled; the stream ends in an error instead
             tail = [translator.error_event(AUDIT_UNAVAILABLE, "audit_unavailable")]
         if not client_gone:
-            try:
-                if tail:
-                    await resp.write(b"".join(tail))
-                await resp.write_eof()
-            except (ConnectionResetError, aiohttp.ClientConnectionResetError):
-                m.client_disconnects.labels(self.route).inc()
+            await self._end_stream(rt, resp, b"".join(tail))
 
     async def _relay_recorded(
         self,
@@ -792,46 +786,42 @@ class GuardedHandler:
         decoder = SSEDecoder()
         framer = RawFramer()
         first_text_at: float | None = None
-        held = b""  # the terminal event onwards, sent after the record
+        held = b""  # the terminal event, sent after the record
         tail: list[bytes] = []  # events the proxy adds at the end
         ended = False
         client_gone = False
-
-        def upstream_failed(kind: str, why: str) -> list[bytes]:
-            m.upstream_errors.labels(self.route, kind).inc()
-            record.outcome = "upstream_error"
-            record.error = why
-            up.close()
-            return [translator.error_event(why, "upstream_error")]
-
         try:
             while not ended:
                 try:
                     chunk = await rt.upstream.read_chunk(up)
                     events = decoder.feed(chunk) if chunk else decoder.close()
                 except (UpstreamError, SSEError) as exc:
-                    kind = "timeout_idle" if isinstance(exc, UpstreamTimeout) else "protocol"
-                    tail = upstream_failed(kind, str(exc))
+                    tail = self._stream_failed(rt, up, record, translator, _read_failure(exc))
                     break
-                framer.feed(chunk, events)
-                out = b""
-                for i, ev in enumerate(events):
-                    if recorder.on_event(ev):
-                        out, held = framer.hold_from(i)
-                        ended = True
-                        if recorder.upstream_error is not None:
-                            record.outcome = "upstream_error"
-                            record.error = "upstream sent an error event"
-                            m.upstream_errors.labels(self.route, "error_event").inc()
-                            up.close()
-                        break
-                else:
-                    out = framer.release() if chunk else framer.rest()
-                    if not chunk:
-                        tail = upstream_failed(
-                            "protocol", "upstream ended the stream without its final event"
-                        )
-                        ended = True
+                i = 0
+                try:
+                    framer.feed(chunk, events)
+                    out = b""
+                    for i, ev in enumerate(events):
+                        if recorder.on_event(ev):
+                            out, held = framer.hold_from(i)
+                            ended = True
+                            if recorder.upstream_error is not None:
+                                record.outcome = "upstream_error"
+                                record.error = "upstream sent an error event"
+                                m.upstream_errors.labels(self.route, "error_event").inc()
+                                up.close()
+                            break
+                    else:
+                        out = framer.release() if chunk else framer.rest()
+                        if not chunk:
+                            tail = self._stream_failed(rt, up, record, translator, _NO_FINAL_EVENT)
+                            ended = True
+                except Exception as exc:
+                    # whatever an event did to the reader, the client gets the whole events
+                    # before it, then an error event, and the decision is recorded
+                    tail = self._stream_failed(rt, up, record, translator, _unreadable(exc))
+                    held, out, ended = b"", framer.hold_from(i)[0], True
                 if out:
                     if first_text_at is None and recorder.delivered_any:
                         first_text_at = time.perf_counter()
@@ -839,13 +829,10 @@ class GuardedHandler:
                     await resp.write(out)
         except (ConnectionResetError, aiohttp.ClientConnectionResetError):
             client_gone = True
-            record.outcome = "client_disconnect"
-            m.client_disconnects.labels(self.route).inc()
-            up.close()
+            self._client_left(rt, up, record)
         except asyncio.CancelledError:
-            record.outcome = "client_disconnect"
-            m.client_disconnects.labels(self.route).inc()
-            up.close()
+            # the server cancels the handler when the client goes away (handler_cancellation)
+            self._client_left(rt, up, record)
             record.latency["upstream"] = time.perf_counter() - up_started
             await asyncio.shield(self._finish_recorded(rt, recorder, record, started))
             raise
@@ -856,12 +843,37 @@ class GuardedHandler:
             held = b""
             tail = [translator.error_event(AUDIT_UNAVAILABLE, "audit_unavailable")]
         if not client_gone:
-            try:
-                if held or tail:
-                    await resp.write(held + b"".join(tail))
-                await resp.write_eof()
-            except (ConnectionResetError, aiohttp.ClientConnectionResetError):
-                m.client_disconnects.labels(self.route).inc()
+            await self._end_stream(rt, resp, held + b"".join(tail))
+
+    def _stream_failed(
+        self,
+        rt: Runtime,
+        up: aiohttp.ClientResponse,
+        record: DecisionRecord,
+        translator: StreamTranslator,
+        failure: tuple[str, str],
+    ) -> list[bytes]:
+        """Record an upstream failure (kind, why) mid-stream; the error event that ends it."""
+        kind, why = failure
+        rt.metrics.upstream_errors.labels(self.route, kind).inc()
+        record.outcome = "upstream_error"
+        record.error = why
+        up.close()
+        return [translator.error_event(why, "upstream_error")]
+
+    def _client_left(self, rt: Runtime, up: aiohttp.ClientResponse, record: DecisionRecord) -> None:
+        record.outcome = "client_disconnect"
+        rt.metrics.client_disconnects.labels(self.route).inc()
+        up.close()
+
+    async def _end_stream(self, rt: Runtime, resp: web.StreamResponse, last: bytes) -> None:
+        """Send the stream's last bytes and end the response (the client may be gone)."""
+        try:
+            if last:
+                await resp.write(last)
+            await resp.write_eof()
+        except (ConnectionResetError, aiohttp.ClientConnectionResetError):
+            rt.metrics.client_disconnects.labels(self.route).inc()
 
     async def _finish_recorded(
         self, rt: Runtime, recorder: StreamRecorder, record: DecisionRecord, started: float

@@ -46,13 +46,13 @@ def dispatching_start(raw: bytes, nth_from_end: int, closed: bool, stream_start:
     where a byte order mark is skipped as the decoder skips it). Counting runs from the
     last event (0) backwards over the segments between blank lines; an unterminated last
     segment counts only once the stream is ``closed`` (the decoder dispatches it then).
-    Returns 0 when there are fewer events than that, so that everything is held.
+    Returns -1 when there are fewer events than that.
     """
     end = len(raw)
     if not closed:
         end = raw.rfind(_BOUNDARY)
         if end < 0:
-            return 0
+            return -1
     need = nth_from_end + 1
     while True:
         boundary = raw.rfind(_BOUNDARY, 0, end)
@@ -65,7 +65,7 @@ def dispatching_start(raw: bytes, nth_from_end: int, closed: bool, stream_start:
             if need == 0:
                 return start
         if boundary < 0:
-            return 0
+            return -1
         end = boundary
 
 
@@ -74,14 +74,16 @@ class RawFramer:
 
     Feed it each read together with the events the decoder dispatched from that read;
     ``release`` gives the bytes of every whole event so far. ``hold_from(i)`` says the
-    ``i``-th event of the last read ends the stream: its bytes and everything after them
-    are kept for ``tail``, to be sent once the decision is recorded.
+    ``i``-th event of the last read ends the stream: its bytes are kept for the end, to be
+    sent once the decision is recorded, and whatever follows it is dropped (the stream
+    ends there, as it does when the events are re-encoded).
     """
 
-    __slots__ = ("_at_start", "_closed", "_count", "_events", "_framed", "_pending")
+    __slots__ = ("_at_start", "_closed", "_count", "_events", "_framed", "_pending", "_scanned")
 
     def __init__(self) -> None:
-        self._pending = b""  # raw bytes read and not yet released
+        self._pending = bytearray()  # raw bytes read and not yet released
+        self._scanned = 0  # _pending[:_scanned] holds no event boundary
         self._at_start = True  # nothing released yet: _pending starts the stream
         self._framed = False  # a CR was seen: events are re-encoded from here on
         self._closed = False  # the stream ended (the last feed was empty)
@@ -100,7 +102,7 @@ class RawFramer:
             # the decoder holds the partial event these bytes began; it is re-encoded
             # when it completes, like every event after it
             self._framed = True
-            self._pending = b""
+            self._pending.clear()
         if self._framed:
             self._events = events
         else:
@@ -113,30 +115,41 @@ class RawFramer:
             self._events = ()
             return out
         pending = self._pending
-        cut = pending.rfind(_BOUNDARY)
+        # only the bytes since the last search can hold a new boundary (one byte back, for
+        # a boundary split between two reads): a long event costs linear time, not more
+        cut = pending.rfind(_BOUNDARY, max(self._scanned - 1, 0))
         if cut < 0:
+            self._scanned = len(pending)
             return b""
         cut += len(_BOUNDARY)
-        self._pending = pending[cut:]
+        out = bytes(pending[:cut])
+        del pending[:cut]
+        self._scanned = 0
         self._at_start = False
-        return pending[:cut]
+        return out
 
     def hold_from(self, index: int) -> tuple[bytes, bytes]:
-        """(bytes to send now, bytes held) when event ``index`` of the last read ends it.
-
-        The held part starts at that event and runs to the end of what was read.
+        """(bytes to send now, the terminal event) when event ``index`` of the last read
+        ends the stream. The held event is closed by its blank line even if the stream
+        ended without one, so that a client dispatches it.
         """
         if self._framed:
             events, self._events = self._events, ()
             now = b"".join(encode_event(ev) for ev in events[:index])
-            return now, b"".join(encode_event(ev) for ev in events[index:])
-        pending, self._pending = self._pending, b""
-        # the decoder and this scan read the same bytes, so the counts agree; if they
-        # did not, holding everything is the safe side. The terminal event is nearly
-        # always the last of its read, so the scan runs from the end.
+            return now, encode_event(events[index]) if index < len(events) else b""
+        pending = bytes(self._pending)
+        self._pending.clear()
+        # The terminal event is nearly always the last of its read, so the scan runs from
+        # the end. The decoder and this scan read the same bytes, so the counts agree; if
+        # they did not, holding everything (and sending it whole) is the safe side.
         after = self._count - 1 - index
         cut = dispatching_start(pending, after, self._closed, self._at_start)
-        return pending[:cut], pending[cut:]
+        if cut < 0:
+            return b"", _closed_event(pending)
+        end = pending.find(_BOUNDARY, cut)
+        if end < 0:
+            return pending[:cut], _closed_event(pending[cut:])
+        return pending[:cut], pending[cut : end + len(_BOUNDARY)]
 
     def rest(self) -> bytes:
         """At the end of the stream: what is left, closed as a whole event.
@@ -146,9 +159,15 @@ class RawFramer:
         """
         if self._framed:
             return self.release()
-        pending, self._pending = self._pending, b""
+        pending = bytes(self._pending)
+        self._pending.clear()
         if not pending.strip(b"\n"):
             return pending
-        if pending.endswith(_BOUNDARY):
-            return pending
-        return pending + (b"\n" if pending.endswith(b"\n") else _BOUNDARY)
+        return _closed_event(pending)
+
+
+def _closed_event(raw: bytes) -> bytes:
+    """``raw`` ending in a blank line (nothing added when it already does)."""
+    if raw.endswith(_BOUNDARY):
+        return raw
+    return raw + (b"\n" if raw.endswith(b"\n") else _BOUNDARY)

@@ -228,3 +228,55 @@ async def test_the_openai_sdk_reads_logprobs_through_passthrough(raw_proxy: Prox
             tokens += len(choice.logprobs.content) if choice.logprobs else 0
     assert texts == {0: OPENAI_TEXTS["0"], 1: OPENAI_TEXTS["1"]}
     assert tokens == 5
+
+
+async def test_the_stream_ends_at_its_terminal_event(raw_proxy: Proxy) -> None:
+    late = b'data: {"choices": [{"index": 0, "delta": {"content": " late"}}]}\n\n'
+    status, got = await stream(raw_proxy, "/v1/chat/completions", OPENAI_STREAM + late)
+    assert status == 200
+    assert got == OPENAI_STREAM  # nothing after [DONE] is relayed, so nothing unrecorded
+    units = {u["key"]: u for u in last_record(raw_proxy)["choices"]}
+    assert units["0"]["delivered_sha256"] == text_sha256(OPENAI_TEXTS["0"])
+
+
+async def test_a_terminal_event_cut_at_the_end_reaches_the_client_whole(
+    raw_proxy: Proxy,
+) -> None:
+    status, got = await stream(raw_proxy, "/v1/chat/completions", OPENAI_STREAM[:-2])
+    assert status == 200
+    assert got == OPENAI_STREAM
+    assert last_record(raw_proxy)["outcome"] == "ok"
+
+
+async def test_a_choice_without_a_usable_index_is_still_recorded(raw_proxy: Proxy) -> None:
+    odd = json.dumps(chunk([{"index": 1.5, "delta": {"content": "odd text"}}])).encode()
+    raw = b"data: " + odd + b"\n\ndata: [DONE]\n\n"
+    status, got = await stream(raw_proxy, "/v1/chat/completions", raw)
+    assert status == 200 and got == raw
+    units = {u["key"]: u for u in last_record(raw_proxy)["choices"]}
+    assert units["index:1.5"]["delivered_sha256"] == text_sha256("odd text")
+
+
+async def test_an_event_the_recorder_cannot_read_ends_the_stream_cleanly(
+    raw_proxy: Proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guardproxy.providers import openai as openai_provider
+
+    real_loads = openai_provider.jsonutil.loads
+
+    def loads(data: Any) -> Any:
+        if "deep" in str(data):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_loads(data)
+
+    monkeypatch.setattr(openai_provider.jsonutil, "loads", loads)
+    bad = b'data: {"deep": [[[[]]]]}\n\n'
+    raw = OPENAI_STREAM.replace(b"data: [DONE]\n\n", bad + b"data: [DONE]\n\n")
+    status, got = await stream(raw_proxy, "/v1/chat/completions", raw)
+    assert status == 200
+    before = OPENAI_STREAM[: OPENAI_STREAM.index(b"data: [DONE]")]
+    assert got.startswith(before)
+    assert b"could not read (RecursionError)" in got[len(before) :]
+    assert b"[DONE]" not in got
+    record = last_record(raw_proxy)
+    assert record["outcome"] == "upstream_error" and len(record["choices"]) == 2

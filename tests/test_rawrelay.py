@@ -48,10 +48,27 @@ def test_only_whole_events_are_released() -> None:
     assert framer.release() == b"data: two\n\n"
 
 
-def test_events_after_the_terminal_one_in_the_same_read_stay_held() -> None:
+def test_the_stream_ends_with_its_terminal_event() -> None:
+    # what an upstream sends after it in the same read is not relayed (nor recorded)
     sent, held = relay([b"data: a\n\ndata: [DONE]\n\ndata: late\n\n"])
     assert sent == b"data: a\n\n"
-    assert held == b"data: [DONE]\n\ndata: late\n\n"
+    assert held == b"data: [DONE]\n\n"
+
+
+def test_a_terminal_event_without_its_blank_line_at_the_end_is_closed() -> None:
+    assert relay([b"data: a\n\ndata: [DONE]"]) == (b"data: a\n\n", b"data: [DONE]\n\n")
+    assert relay([b"data: a\n\ndata: [DONE]\n"]) == (b"data: a\n\n", b"data: [DONE]\n\n")
+
+
+def test_a_long_event_in_small_reads_is_released_whole_once() -> None:
+    event = b"".join(b"data: %d\n" % i for i in range(2000)) + b"\n"
+    decoder, framer = SSEDecoder(), RawFramer()
+    released = []
+    for i in range(0, len(event), 7):
+        chunk = event[i : i + 7]
+        framer.feed(chunk, decoder.feed(chunk))
+        released.append(framer.release())
+    assert [r for r in released if r] == [event]
 
 
 def test_comment_blocks_and_blank_runs_do_not_shift_the_terminal_event() -> None:
@@ -64,9 +81,9 @@ def test_a_byte_order_mark_at_the_start_does_not_hide_the_first_event() -> None:
     raw = b"\xef\xbb\xbfdata: [DONE]\n\n"
     assert relay([raw]) == (b"", raw)
     later = b"data: a\n\n" + raw
-    assert dispatching_start(later, 1, closed=False, stream_start=False) == 0
     # mid-stream the mark makes "\ufeffdata" a field name, which dispatches nothing
     assert dispatching_start(later, 0, closed=False, stream_start=False) == 0
+    assert dispatching_start(later, 1, closed=False, stream_start=False) == -1
 
 
 def test_a_field_named_like_data_does_not_dispatch() -> None:
@@ -79,7 +96,7 @@ def test_counting_from_the_end_skips_an_unfinished_event_until_the_stream_closes
     raw = b"data: a\n\ndata: b\n\ndata: c"
     assert dispatching_start(raw, 0, closed=False, stream_start=False) == 9
     assert dispatching_start(raw, 0, closed=True, stream_start=False) == 18
-    assert dispatching_start(raw, 5, closed=True, stream_start=False) == 0
+    assert dispatching_start(raw, 5, closed=True, stream_start=False) == -1
 
 
 def test_a_final_event_without_its_blank_line_is_closed_at_the_end() -> None:

@@ -15,8 +15,10 @@ from guardproxy.providers.base import (
     StreamTranslator,
     TextSlot,
     ToolScan,
+    content_text,
     count_assistant,
     parse_guard_object,
+    unit_key,
 )
 from guardproxy.sse import SSEEvent, encode_data
 from guardproxy.streaming import StreamGuard
@@ -149,20 +151,16 @@ class AnthropicRecorder(StreamRecorder):
             return False
         if not isinstance(payload, dict):
             return False
-        index = payload.get("index", 0)
-        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-            return False
-        key = str(index)
+        key = unit_key(payload.get("index", 0))
         if name == "content_block_start":
             block = payload.get("content_block")
             if isinstance(block, dict) and block.get("type") == "text":
-                text = block.get("text")
-                self._add(key, text if isinstance(text, str) else "")
+                self._texts.pop(key, None)  # a block started again starts afresh
+                self._add(key, content_text(block.get("text")))
             return False
         delta = payload.get("delta")
         if key in self._texts and isinstance(delta, dict) and delta.get("type") == "text_delta":
-            text = delta.get("text")
-            self._add(key, text if isinstance(text, str) else "")
+            self._add(key, content_text(delta.get("text")))
         return False
 
 

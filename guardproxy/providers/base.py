@@ -7,6 +7,7 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardproxy import jsonutil
 from guardproxy.checks.base import Source
 from guardproxy.errors import BadRequest
 from guardproxy.grounding.extract import sources_from_conversation
@@ -194,6 +195,21 @@ class StreamTranslator(abc.ABC):
 
 
 GuardFactory = Callable[[str], StreamGuard]
+
+
+def unit_key(index: Any) -> str:
+    """The record key of a streamed unit: its index, or that value spelt out as JSON when
+    it is not a usable index, so that text a client still receives is never unrecorded."""
+    if isinstance(index, int) and not isinstance(index, bool) and index >= 0:
+        return str(index)
+    return f"index:{jsonutil.dumps_str(index)}"
+
+
+def content_text(value: Any) -> str:
+    """A streamed text field as the record keeps it: a string as is, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None else jsonutil.dumps_str(value)
 
 
 class StreamRecorder(abc.ABC):

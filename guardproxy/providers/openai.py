@@ -17,8 +17,10 @@ from guardproxy.providers.base import (
     StreamTranslator,
     TextSlot,
     ToolScan,
+    content_text,
     count_assistant,
     parse_guard_object,
+    unit_key,
 )
 from guardproxy.sse import SSEEvent, encode_data
 from guardproxy.streaming import StreamGuard
@@ -196,12 +198,9 @@ class OpenAIRecorder(StreamRecorder):
         for choice in choices:
             if not isinstance(choice, dict):
                 continue
-            index = choice.get("index", 0)
-            if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-                continue
             delta = choice.get("delta")
             content = delta.get("content") if isinstance(delta, dict) else None
-            self._add(str(index), content if isinstance(content, str) else "")
+            self._add(unit_key(choice.get("index", 0)), content_text(content))
         return False
 
 
