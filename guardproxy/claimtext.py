@@ -191,7 +191,7 @@ _CONTRACTIONS = {
 # Japanese cues: negated verb endings and words that call a statement wrong. A repeated
 # claim carries the same cues as the claim itself; a refutation carries more or fewer.
 JA_NEGATION = re.compile(
-    r"(?:ない|なく|ません|ず(?:に|、|。|$)|ぬ|不可能|無理|無効|難し|困難|誤り|誤解|誤っ|"
+    r"(?:ない|なく|ません|ず(?:に|、|。|$)|ぬ|無縁|不可能|無理|無効|難し|困難|誤り|誤解|誤っ|"
     r"間違い|否定|迷信|俗説|都市伝説|事実無根|無関係|乏しい|誤情報|偽情報|根拠がない|根拠はない|"
     r"事実ではない|違います|勘違い|思い違い|見当違い|事実と(?:は)?異な|事実に反|誤認|思い込み|眉唾)"
 )
@@ -555,6 +555,16 @@ _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     },
     # "more likely to turn out autistic": a raised risk
     ("more", "likely", "to"): ("cause",),
+    # "being out in the cold is how you catch a cold": what it is how you get causes it
+    **{("how", "you", v): ("cause",) for v in ("get", "catch", "contract", "develop")},
+    # "out in the freezing cold": in cold weather
+    ("freezing", "cold"): ("cold", "weather"),
+    # "your best bet is to stand in a doorway": the safest thing to do
+    ("best", "bet"): ("safe", "place"),
+    # "has been over for years": has stopped
+    ("been", "over"): ("stop",),
+    # "curable with herbal medicine": cured by it
+    ("curable", "with"): ("cure",),
     # "give good shelter"
     **{
         (g, p): ("safe", p)
@@ -1088,6 +1098,7 @@ _WEAKENING = frozenset(
 _PRIVATIVE = frozenset({"without", "free", "devoid", "too"}) | _WEAKENING
 _PRIVATIVE_REACH = 4
 _TOO_REACH = 5
+_ADDED = frozenset({"other", "additional", "further", "extra", "more"})
 _CHANCE = frozenset({"risk", "chance", "danger", "possibility", "fear", "need", "sign"})
 
 
@@ -1112,6 +1123,9 @@ def _privative(tokens: list[str], kinds: list[str], i: int) -> bool:
     # the first word with content, or the one after a gerund or a word of chance
     # ("without making it radioactive", "without any risk of catching it")
     for k in range(j, min(j + _PRIVATIVE_REACH, len(tokens))):
+        if tokens[k] in _ADDED:
+            # "without any other treatment": what is denied is something besides
+            return False
         if kinds[k] == _STOP:
             continue
         if kinds[k] in RELATION_TERMS:
@@ -1233,7 +1247,16 @@ _JA_NOT_HELD = re.compile(
     r"(?:ていない|ていません|ていなかった|なかった|ませんでした)|"
     r"(?<=着陸)し(?:ていない|ていません|ていなかった|なかった|ませんでした)"
 )
-_JA_NEGATOR_CUES = ("ない", "なく", "ません", "ぬ", "不可能", "無理", "無効", "難し", "困難")
+# "人類は月に行っておらず": nobody went to the Moon; it states the hoax claim's content
+# (folded onto 捏造) with no negation of it, and calls nothing false
+_JA_NOT_WENT = re.compile(
+    r"(?<=月)[にへ](?:は)?(?:一度も|実際には)?(?:行っ|降り立っ|到達し)"
+    r"(?:ておらず|ていない|ていません|ていなかった|たことがない|たことはない)"
+)
+_JA_NEGATOR_CUES = (
+    *("ない", "なく", "ません", "ぬ", "無縁"),
+    *("不可能", "無理", "無効", "難し", "困難"),
+)
 
 
 def japanese_cues(text: str) -> dict[str, int]:
@@ -1243,6 +1266,8 @@ def japanese_cues(text: str) -> dict[str, int]:
         text = _JA_CERTAINLY.sub("", text)
     if "着陸" in text:
         text = _JA_NOT_HELD.sub("捏造", text)
+    if "月" in text:
+        text = _JA_NOT_WENT.sub("", text)
     text = _JA_NOT_NEGATION.sub("", text)
     cues: Counter[str] = Counter()
     for m in JA_NEGATION.finditer(text):
@@ -1309,6 +1334,7 @@ _JA_FORMS: tuple[tuple[str, str], ...] = (
     ),
     # a landing that did not take place is the hoax claim (see _JA_NOT_HELD)
     (_JA_NOT_HELD.pattern, "の捏造\x00"),
+    (_JA_NOT_WENT.pattern, "の捏造\x00"),
     # words that call something false (see _JA_FALSITY)
     (_JA_FALSITY.pattern, "捏造\x00"),
     # getting vaccinated: the vaccine and the verb that gives it
@@ -1345,6 +1371,8 @@ _JA_FORMS: tuple[tuple[str, str], ...] = (
     (r"感染拡大|拡散|蔓延|広[がまげめ]|拡[がげ]|ばらま|まき散ら|撒き散ら", "拡散\x00"),
     # the risk of an illness is its occurring: "熱中症の心配はない"
     (r"感染|発症|罹患|起こ(?=[らりるれろっ])|起き|発生|心配|恐れ|おそれ|リスク|危険性", "発症\x00"),
+    # "熱中症とは無縁だ": it does not happen to one (the negation is read from the raw text)
+    (r"とは無縁|と無縁|には無縁|とは縁がな|とは縁はな", "発症\x00"),
     # causing
     (r"引き起こ[さしすせそ]|のせいで|せいで|が原因で|によって|により|の影響で|引き金", "原因\x00"),
     # working against a disease
@@ -1427,9 +1455,11 @@ _JA_LONE = re.compile(f"(?<![^{HIRAGANA}])[^{HIRAGANA}](?![^{HIRAGANA}])")
 _JA_PARTICLES = re.compile(
     f"(?<=[^{HIRAGANA}])(?:では|には|から|まで|[はがをもでにとへの])+(?=[^{HIRAGANA}])"
 )
-# the folded forms that say what a Japanese claim asserts (see RELATION_TERMS)
+# the folded forms that say what a Japanese claim asserts (see RELATION_TERMS); "ネッ"
+# opens the folded "ネット" (online, by smartphone), the means a claim says a thing is
+# done by
 JA_RELATION_FORMS: frozenset[str] = frozenset(
-    {"捏造", "発症", "伝染", "拡散", "原因", "効果", "予知", "落雷"}
+    {"捏造", "発症", "伝染", "拡散", "原因", "効果", "予知", "落雷", "ネッ"}
 )
 
 
@@ -1695,7 +1725,7 @@ _ATTRIBUTED = {
         r"(?:\w+\s+){0,2}?"
         r"(?:believe|believed|think|thought|say|said|claim|claimed|assume|assumed|insist|"
         r"insisted|argue|argued|fear|feared|suspect|suspected|are convinced|were convinced|"
-        r"maintain|maintained|swear|swore|repeat|repeated|suggest|suggested)\b|"
+        r"maintain|maintained|swear|swore|repeat|repeated|suggest|suggested|blame|blamed)\b|"
         r"it(?:['\u2019]s| is| was| has been)\s+(?:\w+\s+)?"
         r"(?:said|believed|thought|claimed|assumed|rumou?red|argued|suggested)\b|"
         # hearsay: "You'll often hear that ...", "You may read that ...", "Rumour has it ..."
@@ -1710,7 +1740,7 @@ _ATTRIBUTED = {
     ),
     "ja": re.compile(
         r"(?:と|って)(?:よく)?(?:言われ|いわれ|思われ|考えられ|信じられ|"
-        r"(?:言う|いう|思う|考える|信じる|信じている|思っている|主張する)人)"
+        r"(?:言う|いう|思う|考える|信じる|信じている|思っている|主張する)(?:人|声|意見))"
     ),
 }
 
@@ -1872,3 +1902,97 @@ def side_clause(sentence: str, language: str) -> tuple[str, str] | None:
         return None
     text = sentence.lstrip()
     return text[: m.end()], text[m.end() :]
+
+
+# A claim asked about ("「X」は本当かと聞かれますが", "People ask whether it's true that X")
+# and answered in the same sentence or at the start of the next one.
+_ASKED_TRUE = {
+    "en": re.compile(
+        r"\b(?:(?:is|was) (?:it|that|this) (?:really |actually )?true|"
+        r"(?:whether|if) (?:it(?:['\u2019]s| is)|that(?:['\u2019]s| is)|this is) "
+        r"(?:really |actually )?true|true\s*\?)",
+        re.IGNORECASE,
+    ),
+    "ja": re.compile(
+        r"(?:本当|ほんとう|ホント|事実|真実)(?:なの|なん)?(?:です|でしょう)?か(?![らもねなし])"
+    ),
+}
+_ASKED_HINTS_JA = ("本当", "ほんとう", "ホント", "事実", "真実")
+_NO_EN = r"no|nope|not at all|not really|absolutely not|certainly not|definitely not|of course not"
+_YES_EN = r"yes|yep|yeah|absolutely|definitely|indeed|it is|they are|they do|it does"
+_NO_JA = (
+    r"いいえ|いや(?=[\u3001\u3002])|ノー|違います|ちがいます|違う|"
+    r"そんなことは(?:ありません|ない)|そうではありません"
+)
+_YES_JA = r"はい|ええ|その(?:通り|とおり)|本当です|そうです"
+# the answer in the clause after the question: "..., and the answer is no"
+_ANSWER_IN = {
+    "en": re.compile(
+        rf"(?:\banswer(?: is|:|\s+was)\s*(?:a\s+(?:clear|firm|simple|resounding)\s+)?|"
+        rf"[,;:\u2014\u2013]\s*)(?:(?P<no>{_NO_EN})|(?P<yes>{_YES_EN}))"
+        r"(?=\s*(?:[.!,;:\u2014\u2013]|$))",
+        re.IGNORECASE,
+    ),
+    "ja": re.compile(
+        rf"(?:答えは|回答は)「?(?:(?P<no>{_NO_JA})|(?P<yes>{_YES_JA}))|"
+        r"[\u3001\uff0c](?P<no2>いいえ|違います|ちがいます|そんなことは(?:ありません|ない)|"
+        r"そうではありません)"
+    ),
+}
+# the answer opening the next sentence: "No.", "Not at all: ...", "いいえ、…"
+_ANSWER_NEXT = {
+    "en": re.compile(
+        rf"^\W*(?:the (?:short |simple )?answer is\s*)?(?:(?P<no>{_NO_EN})|(?P<yes>{_YES_EN}))\b",
+        re.IGNORECASE,
+    ),
+    "ja": re.compile(rf"^(?:答えは|回答は)?「?(?:(?P<no>{_NO_JA})|(?P<yes>{_YES_JA}))"),
+}
+
+
+def may_ask_truth(sentence: str, language: str) -> bool:
+    """A cheap first test for `question_answer`: the sentence holds a word of truth."""
+    if language == "en":
+        return "true" in sentence or "True" in sentence or "TRUE" in sentence
+    return any(map(sentence.__contains__, _ASKED_HINTS_JA))
+
+
+def question_answer(sentence: str, follow: str, language: str) -> bool | None:
+    """How a claim put as a question is answered: True for "yes", False for "no", None when
+    the sentence asks nothing of its truth or no answer follows. The answer is looked for
+    after the question in the sentence, then at the start of the next sentence."""
+    if not may_ask_truth(sentence, language):
+        return None
+    asked = _ASKED_TRUE[language].search(sentence)
+    if asked is None:
+        return None
+    m = _ANSWER_IN[language].search(sentence, asked.end())
+    if m is None and follow:
+        m = _ANSWER_NEXT[language].match(follow.strip())
+    if m is None:
+        return None
+    return m.group("no") is None and m.groupdict().get("no2") is None
+
+
+# A next sentence that denies the one before it outright: "It doesn't.", "They aren't:
+# ...", "そんなことはありません。"
+_DENIAL = {
+    "en": re.compile(
+        r"^\W*(?:no,\s*)?(?:it|they|this|that|he|she|we|you|these|those)\s+"
+        r"(?:doesn['\u2019]t|don['\u2019]t|didn['\u2019]t|isn['\u2019]t|aren['\u2019]t|"
+        r"wasn['\u2019]t|weren['\u2019]t|won['\u2019]t|can['\u2019]t|cannot|couldn['\u2019]t|"
+        r"(?:does|do|did|is|are|was|were|will|can|could) not|hasn['\u2019]t|haven['\u2019]t|"
+        r"has not|have not)"
+        r"(?:\s+(?:at all|really|in fact|actually))?\s*(?:[.!:;,\u2014\u2013]|\s-\s|$)",
+        re.IGNORECASE,
+    ),
+    "ja": re.compile(
+        r"^(?:いいえ|いや(?=[\u3001\u3002])|違います|ちがいます|そんなことは(?:ありません|ない)|"
+        r"そうではありません|そうではない|それは(?:違います|間違いです|誤りです))"
+    ),
+}
+
+
+def denial(follow: str, language: str) -> bool:
+    """Whether a sentence opens by denying the one before it ("It doesn't: ...")."""
+    # English: the pattern's leading \W* passes over spaces
+    return _DENIAL[language].match(follow if language == "en" else follow.lstrip()) is not None

@@ -50,6 +50,7 @@ policy loads; a run costs a few hundred microseconds per kilobyte of answer, on 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -104,6 +105,12 @@ _CORRECTION = re.compile(
     r"(?:that|this)(?:'s| is) not (?:true|the case|so)|not so|nope)\b\W*",
     re.IGNORECASE,
 )
+# "The virus actually passes between people ...": a correction a few words in
+_CORRECTION_LATE = re.compile(
+    r"^\W*(?:[\w'\u2019-]+\s+){1,3}?(?:actually|in fact|in reality|in truth)\b,?\s*",
+    re.IGNORECASE,
+)
+_LATE_HINTS = ("actually", "fact", "reality", "truth")
 _JA_CORRECTION = re.compile(
     r"^(?:しかし|ですが|でも|ところが|実際に?は|実は|本当は|けれども|だが)、?"
 )
@@ -322,6 +329,10 @@ class _Form:
     """Each relation term with the related terms that may stand in for it."""
     narrower: tuple[tuple[str, frozenset[str]], ...] = ()
     """Its terms that narrower sentence terms stand for in full (a viral illness: the flu)."""
+    required: frozenset[str] = frozenset()
+    """Terms of which a sentence must share one: those every wording of the claim holds and
+    no other claim does ("autism" of vaccines-autism). A sentence on the claim's subject
+    that says nothing of what the claim says of it states no claim."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +402,7 @@ class LanguageIndex:
                     narrower,
                 )
             )
+        self._require(language)
         # every claim's terms over all its wordings, for `mentions` (a claim of one wording
         # shares its wording's set)
         self._terms_of: dict[str, frozenset[str]] = {}
@@ -409,6 +421,23 @@ class LanguageIndex:
         for key in [k for k, v in buckets.items() if len(v) > _BUCKET_CAP]:
             del buckets[key]
         self._buckets: dict[int, list[int]] = buckets
+
+    def _require(self, language: str) -> None:
+        """Set each wording's required terms (see `_Form.required`)."""
+        core: dict[int, frozenset[str]] = {}
+        owners: Counter[str] = Counter()
+        wordings: dict[int, list[frozenset[str]]] = defaultdict(list)
+        for form in self.forms:
+            wordings[form.claim].append(form.terms)
+        for claim, sets in wordings.items():
+            core[claim] = frozenset.intersection(*sets)
+            owners.update(frozenset.union(*sets))
+        for i, form in enumerate(self.forms):
+            required = frozenset(t for t in core[form.claim] if owners[t] == 1)
+            # Japanese bigrams name no words: a claim's own bigrams say nothing of which part
+            # of it carries what it asserts
+            if language == "en" and required and len(required) < len(form.terms):
+                self.forms[i] = dataclasses.replace(form, required=required)
 
     def _sieve(self, df: Counter[str]) -> None:
         """Bit masks for the tests `score` makes first, so that `best` can pass over most
@@ -521,9 +550,12 @@ class LanguageIndex:
             return 0.0
         got = sum(map(form.weights.__getitem__, shared))
         near: list[str] = []
+        # whether the sentence holds a required term, itself or by a stand-in or spelling
+        required = not form.required or not form.required.isdisjoint(shared)
         if stand_in is not None:
             got += form.weights[stand_in[0]] * _NEAR_CREDIT
             near.append(stand_in[1])
+            required = required or stand_in[0] in form.required
         if second and got >= (floor - _NEAR_GAP) * form.total:
             assert prefixes is not None
             missing = form.terms - shared
@@ -537,7 +569,11 @@ class LanguageIndex:
                     if u:
                         got += form.weights[t] * sim * _NEAR_CREDIT
                         near.append(u)
+                        required = required or t in form.required
         if len(shared) + len(near) < form.need:
+            return 0.0
+        if not required:
+            # the sentence says nothing of what the claim says of its subject
             return 0.0
         score = got / form.total
         if score < floor:
@@ -746,12 +782,19 @@ def match_text(
             myth_list = False
         language = "ja" if has_japanese(sentence) else "en"
         lang_index = index.by_language.get(language)
+        # a claim asked about and answered: "「X」は本当かと聞かれますが、答えはいいえです。"
+        answer = (
+            claimtext.question_answer(sentence, _next_sentence(text, spans, n), language)
+            if claimtext.may_ask_truth(sentence, language)
+            else None
+        )
         # a question asserts nothing ("Do vaccines cause autism?")
         asks = sentence.endswith(_QUESTION_ENDS)
-        if (
-            asks
-            and language == "en"
-            and (_RHETORICAL.match(sentence) or _affirmed_next(text, spans, n))
+        if asks and (
+            answer
+            or (
+                language == "en" and (_RHETORICAL.match(sentence) or _affirmed_next(text, spans, n))
+            )
         ):
             # "Do vaccines cause autism? Yes, they do." asserts what it asked
             asks = False
@@ -761,6 +804,7 @@ def match_text(
                 match is not None
                 and match.claim.verdict in verdicts
                 and not refuted
+                and answer is not False
                 and not (bullet and myth_list)
                 and not _refuted_next(text, spans, n, language)
             ):
@@ -768,6 +812,10 @@ def match_text(
         if sentence.endswith((":", "\uff1a")) and _has_refuter(sentence, language):
             myth_list = True
     return out
+
+
+def _next_sentence(text: str, spans: list[tuple[int, int]], n: int) -> str:
+    return text[spans[n + 1][0] : spans[n + 1][1]] if n + 1 < len(spans) else ""
 
 
 def _judge(
@@ -915,6 +963,9 @@ def _refuted_next(text: str, spans: list[tuple[int, int]], n: int, language: str
         return False
     start, end = spans[n + 1]
     follow = text[start:end]
+    if claimtext.denial(follow, language):
+        # "It doesn't: researchers ... found no difference."
+        return True
     if _corrects_hearsay(text[spans[n][0] : spans[n][1]], follow, language):
         return True
     if language == "ja":
@@ -935,9 +986,18 @@ def _refuted_next(text: str, spans: list[tuple[int, int]], n: int, language: str
 def _corrects_hearsay(sentence: str, follow: str, language: str) -> bool:
     """A claim given as hearsay ("People claimed X.", "〜と言われています。") and a next
     sentence that opens with a correction and neither holds it true nor says it is kept
-    quiet ("In reality, ...", "実際には...")."""
+    quiet ("In reality, ...", "実際には...", "The virus actually ...")."""
     opener = (_JA_CORRECTION if language == "ja" else _CORRECTION).match(follow)
-    if opener is None or not claimtext.attributed(sentence, language):
+    if opener is None and language == "en":
+        # a correction a few words in ("The virus actually ...")
+        if not any(map(follow.__contains__, _LATE_HINTS)):
+            return False
+        if not claimtext.attributed(sentence, language):
+            return False
+        opener = _CORRECTION_LATE.match(follow)
+        if opener is None:
+            return False
+    elif opener is None or not claimtext.attributed(sentence, language):
         return False
     after = follow[opener.end() :]
     if claimtext.confirms(after, language):
