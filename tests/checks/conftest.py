@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from guardproxy.checks.base import CheckContext
+from guardproxy.checks.disinformation import DisinformationCheck, DisinformationOptions
 from guardproxy.nlp.pool import InlineOffloader
 
 
@@ -22,3 +23,9 @@ def inline_offloader() -> Iterator[InlineOffloader]:
 @pytest.fixture
 def output_ctx() -> CheckContext:
     return CheckContext(direction="output", request_id="req-test")
+
+
+@pytest.fixture(scope="session")
+def shipped_claims() -> DisinformationCheck:
+    """The disinformation check with default options and the shipped claim database."""
+    return DisinformationCheck(DisinformationOptions.model_validate({}))

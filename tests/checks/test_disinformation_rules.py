@@ -7,18 +7,8 @@ from __future__ import annotations
 import pytest
 
 from guardproxy import claimtext
-from guardproxy.checks.disinformation import DisinformationCheck, DisinformationOptions, match_text
-
-
-@pytest.fixture(scope="module")
-def check() -> DisinformationCheck:
-    return DisinformationCheck(DisinformationOptions.model_validate({}))
-
-
-def claim_ids(check: DisinformationCheck, text: str) -> list[str]:
-    thresholds = {"en": check.options.threshold, "ja": check.options.threshold_ja}
-    return [m.match.claim.id for m in match_text(check.index, text, thresholds)]
-
+from guardproxy.checks.disinformation import DisinformationCheck
+from tests.checks.claims_support import claim_ids
 
 # --- English ---------------------------------------------------------------------------
 
@@ -49,8 +39,10 @@ def claim_ids(check: DisinformationCheck, text: str) -> list[str]:
         ("The Apollo Moon landings never happened.", "moon-landings-faked"),
     ],
 )
-def test_english_rewordings_are_found(check: DisinformationCheck, text: str, claim: str) -> None:
-    assert claim_ids(check, text) == [claim]
+def test_english_rewordings_are_found(
+    shipped_claims: DisinformationCheck, text: str, claim: str
+) -> None:
+    assert claim_ids(shipped_claims, text) == [claim]
 
 
 @pytest.mark.parametrize(
@@ -91,14 +83,16 @@ def test_english_rewordings_are_found(check: DisinformationCheck, text: str, cla
     ],
 )
 def test_english_refutations_without_negation_are_not_flagged(
-    check: DisinformationCheck, text: str
+    shipped_claims: DisinformationCheck, text: str
 ) -> None:
-    assert claim_ids(check, text) == []
+    assert claim_ids(shipped_claims, text) == []
 
 
-def test_a_claim_stated_within_one_clause_is_still_found(check: DisinformationCheck) -> None:
+def test_a_claim_stated_within_one_clause_is_still_found(
+    shipped_claims: DisinformationCheck,
+) -> None:
     text = "I know it sounds odd, but current global warming is caused by the Sun."
-    assert claim_ids(check, text) == ["warming-caused-by-sun"]
+    assert claim_ids(shipped_claims, text) == ["warming-caused-by-sun"]
     assert claimtext.CLAUSE_BREAK in claimtext.english_features("A, but B.").terms
 
 
@@ -182,8 +176,10 @@ def test_phrasal_verbs_with_words_inside() -> None:
         ("日本の国政選挙はオンライン投票ができる。", "ja-internet-voting"),
     ],
 )
-def test_japanese_rewordings_are_found(check: DisinformationCheck, text: str, claim: str) -> None:
-    assert claim_ids(check, text) == [claim]
+def test_japanese_rewordings_are_found(
+    shipped_claims: DisinformationCheck, text: str, claim: str
+) -> None:
+    assert claim_ids(shipped_claims, text) == [claim]
 
 
 @pytest.mark.parametrize(
@@ -206,9 +202,9 @@ def test_japanese_rewordings_are_found(check: DisinformationCheck, text: str, cl
     ],
 )
 def test_japanese_refutations_and_topical_are_not_flagged(
-    check: DisinformationCheck, text: str
+    shipped_claims: DisinformationCheck, text: str
 ) -> None:
-    assert claim_ids(check, text) == []
+    assert claim_ids(shipped_claims, text) == []
 
 
 def test_japanese_folding() -> None:
@@ -256,9 +252,9 @@ def test_japanese_forms_start_with_a_literal() -> None:
     ],
 )
 def test_a_reported_claim_is_not_asserted(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -279,9 +275,9 @@ def test_a_reported_claim_is_not_asserted(
     ],
 )
 def test_a_concessive_preface_is_outside_the_claim(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -302,9 +298,9 @@ def test_a_concessive_preface_is_outside_the_claim(
     ],
 )
 def test_negation_counts_only_in_the_claims_clause(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 def test_claim_scope_helpers() -> None:

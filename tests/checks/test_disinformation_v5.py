@@ -10,18 +10,8 @@ import sys
 import pytest
 
 from guardproxy import claimsyn, claimtext
-from guardproxy.checks.disinformation import DisinformationCheck, DisinformationOptions, match_text
-
-
-@pytest.fixture(scope="module")
-def check() -> DisinformationCheck:
-    return DisinformationCheck(DisinformationOptions.model_validate({}))
-
-
-def claim_ids(check: DisinformationCheck, text: str) -> list[str]:
-    thresholds = {"en": check.options.threshold, "ja": check.options.threshold_ja}
-    return [m.match.claim.id for m in match_text(check.index, text, thresholds)]
-
+from guardproxy.checks.disinformation import DisinformationCheck
+from tests.checks.claims_support import claim_ids
 
 # --- a retraction after the claim --------------------------------------------------------
 
@@ -52,9 +42,9 @@ def claim_ids(check: DisinformationCheck, text: str) -> list[str]:
     ],
 )
 def test_a_retraction_after_the_claim_refutes_it(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 def test_retraction_helpers() -> None:
@@ -99,9 +89,9 @@ def test_retraction_helpers() -> None:
     ],
 )
 def test_a_conceding_lead_is_outside_the_claim(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -123,9 +113,9 @@ def test_a_conceding_lead_is_outside_the_claim(
     ],
 )
 def test_a_claim_said_to_be_kept_quiet_is_asserted(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 def test_suppressed_claim_helper() -> None:
@@ -150,9 +140,9 @@ def test_suppressed_claim_helper() -> None:
     ],
 )
 def test_questions_and_set_phrases_that_state_the_claim(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 # --- reported claims ------------------------------------------------------------------------
@@ -175,9 +165,9 @@ def test_questions_and_set_phrases_that_state_the_claim(
     ],
 )
 def test_reported_and_named_claims(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 def test_reported_clause_ends_where_its_clause_ends() -> None:
@@ -215,9 +205,9 @@ def test_reported_clause_ends_where_its_clause_ends() -> None:
     ],
 )
 def test_words_that_deny_what_follows(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -229,9 +219,9 @@ def test_words_that_deny_what_follows(
     ],
 )
 def test_a_claims_negation_must_be_in_its_own_clause(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 # --- wordings ---------------------------------------------------------------------------------
@@ -262,8 +252,8 @@ def test_a_claims_negation_must_be_in_its_own_clause(
         ("風邪は抗生物質を飲めばすぐに良くなる。", "ja-antibiotics-cure-cold"),
     ],
 )
-def test_rewordings_are_found(check: DisinformationCheck, text: str, claim: str) -> None:
-    assert claim_ids(check, text) == [claim]
+def test_rewordings_are_found(shipped_claims: DisinformationCheck, text: str, claim: str) -> None:
+    assert claim_ids(shipped_claims, text) == [claim]
 
 
 @pytest.mark.parametrize(
@@ -284,8 +274,10 @@ def test_rewordings_are_found(check: DisinformationCheck, text: str, claim: str)
         "地震がいつ起きるかは誰にも分からない。",
     ],
 )
-def test_lookalikes_and_refutations_are_not_flagged(check: DisinformationCheck, text: str) -> None:
-    assert claim_ids(check, text) == []
+def test_lookalikes_and_refutations_are_not_flagged(
+    shipped_claims: DisinformationCheck, text: str
+) -> None:
+    assert claim_ids(shipped_claims, text) == []
 
 
 def test_inflections_fold_onto_the_tables() -> None:
@@ -353,9 +345,9 @@ def test_runtime_does_not_import_the_lexical_resource() -> None:
     ],
 )
 def test_a_belief_given_as_others_and_then_corrected_is_refuted(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 def test_attribution_helper() -> None:
@@ -385,9 +377,9 @@ def test_attribution_helper() -> None:
     ],
 )
 def test_comparisons_modifiers_and_names(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -409,17 +401,21 @@ def test_comparisons_modifiers_and_names(
         ("The coronavirus travels over 5G radio waves.", "5g-spreads-covid"),
     ],
 )
-def test_more_rewordings_are_found(check: DisinformationCheck, text: str, claim: str) -> None:
-    assert claim_ids(check, text) == [claim]
+def test_more_rewordings_are_found(
+    shipped_claims: DisinformationCheck, text: str, claim: str
+) -> None:
+    assert claim_ids(shipped_claims, text) == [claim]
 
 
-def test_narrower_terms_stand_for_a_claims_broader_ones(check: DisinformationCheck) -> None:
+def test_narrower_terms_stand_for_a_claims_broader_ones(
+    shipped_claims: DisinformationCheck,
+) -> None:
     virus = claimtext.term("virus")
     assert claimtext.term("flu") in claimtext.NARROWER_TERMS[virus]
     # in the sentence's features the broader term is not added: only the claim's wording
     # that names it lets the narrower one stand for it
     assert virus not in claimtext.english_features("Antibiotics cure the flu.").terms
-    assert claim_ids(check, "The flu vaccine cures viral illness.") == []
+    assert claim_ids(shipped_claims, "The flu vaccine cures viral illness.") == []
 
 
 @pytest.mark.parametrize(
@@ -438,9 +434,9 @@ def test_narrower_terms_stand_for_a_claims_broader_ones(check: DisinformationChe
     ],
 )
 def test_past_beliefs_and_rejections(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -461,6 +457,6 @@ def test_past_beliefs_and_rejections(
     ],
 )
 def test_a_trailing_alternative_is_outside_the_claim(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected

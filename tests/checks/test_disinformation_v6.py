@@ -8,18 +8,8 @@ from __future__ import annotations
 import pytest
 
 from guardproxy import claimtext
-from guardproxy.checks.disinformation import DisinformationCheck, DisinformationOptions, match_text
-
-
-@pytest.fixture(scope="module")
-def check() -> DisinformationCheck:
-    return DisinformationCheck(DisinformationOptions.model_validate({}))
-
-
-def claim_ids(check: DisinformationCheck, text: str) -> list[str]:
-    thresholds = {"en": check.options.threshold, "ja": check.options.threshold_ja}
-    return [m.match.claim.id for m in match_text(check.index, text, thresholds)]
-
+from guardproxy.checks.disinformation import DisinformationCheck
+from tests.checks.claims_support import claim_ids
 
 # --- hearsay followed by a contrasting clause ---------------------------------------------
 
@@ -55,9 +45,9 @@ def claim_ids(check: DisinformationCheck, text: str) -> list[str]:
     ],
 )
 def test_hearsay_then_a_contrast_corrects_it(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 def test_hearsay_frames_and_confirmations() -> None:
@@ -101,8 +91,10 @@ def test_hearsay_frames_and_confirmations() -> None:
         ("Vaccines cause autism, but no study has ever reported it.", []),
     ],
 )
-def test_a_contrasting_clause(check: DisinformationCheck, text: str, expected: list[str]) -> None:
-    assert claim_ids(check, text) == expected
+def test_a_contrasting_clause(
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
+) -> None:
+    assert claim_ids(shipped_claims, text) == expected
 
 
 # --- the next sentence -------------------------------------------------------------------
@@ -154,8 +146,10 @@ def test_a_contrasting_clause(check: DisinformationCheck, text: str, expected: l
         ),
     ],
 )
-def test_the_next_sentence(check: DisinformationCheck, text: str, expected: list[str]) -> None:
-    assert claim_ids(check, text) == expected
+def test_the_next_sentence(
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
+) -> None:
+    assert claim_ids(shipped_claims, text) == expected
 
 
 # --- factive frames and negation of a clause -----------------------------------------------
@@ -189,9 +183,9 @@ def test_the_next_sentence(check: DisinformationCheck, text: str, expected: list
     ],
 )
 def test_factive_frames_and_clause_negation(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 # --- wordings ----------------------------------------------------------------------------
@@ -240,8 +234,10 @@ def test_factive_frames_and_clause_negation(
         ("Vaccines don't make kids autistic.", []),
     ],
 )
-def test_english_wordings(check: DisinformationCheck, text: str, expected: list[str]) -> None:
-    assert claim_ids(check, text) == expected
+def test_english_wordings(
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
+) -> None:
+    assert claim_ids(shipped_claims, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -266,8 +262,10 @@ def test_english_wordings(check: DisinformationCheck, text: str, expected: list[
         ("日本の国政選挙ではインターネット投票は行われていない。", []),
     ],
 )
-def test_japanese_wordings(check: DisinformationCheck, text: str, expected: list[str]) -> None:
-    assert claim_ids(check, text) == expected
+def test_japanese_wordings(
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
+) -> None:
+    assert claim_ids(shipped_claims, text) == expected
 
 
 def test_japanese_cues_of_certainty_and_of_a_landing_not_held() -> None:

@@ -8,18 +8,8 @@ from __future__ import annotations
 import pytest
 
 from guardproxy import claimtext
-from guardproxy.checks.disinformation import DisinformationCheck, DisinformationOptions, match_text
-
-
-@pytest.fixture(scope="module")
-def check() -> DisinformationCheck:
-    return DisinformationCheck(DisinformationOptions.model_validate({}))
-
-
-def claim_ids(check: DisinformationCheck, text: str) -> list[str]:
-    thresholds = {"en": check.options.threshold, "ja": check.options.threshold_ja}
-    return [m.match.claim.id for m in match_text(check.index, text, thresholds)]
-
+from guardproxy.checks.disinformation import DisinformationCheck
+from tests.checks.claims_support import claim_ids
 
 # --- a claim asked about and answered ----------------------------------------------------
 
@@ -57,9 +47,9 @@ def claim_ids(check: DisinformationCheck, text: str) -> list[str]:
     ],
 )
 def test_claim_asked_about_and_answered(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -101,8 +91,10 @@ def test_question_answer(sentence: str, follow: str, language: str, expected: bo
         ("5G towers cause the coronavirus. They can't hide it forever.", ["5g-spreads-covid"]),
     ],
 )
-def test_next_sentence_denial(check: DisinformationCheck, text: str, expected: list[str]) -> None:
-    assert claim_ids(check, text) == expected
+def test_next_sentence_denial(
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
+) -> None:
+    assert claim_ids(shipped_claims, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -146,14 +138,14 @@ def test_denial(follow: str, language: str, expected: bool) -> None:
     ],
 )
 def test_correction_a_few_words_in(
-    check: DisinformationCheck, text: str, expected: list[str]
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
 ) -> None:
-    assert claim_ids(check, text) == expected
+    assert claim_ids(shipped_claims, text) == expected
 
 
-def test_japanese_hearsay_as_voices(check: DisinformationCheck) -> None:
+def test_japanese_hearsay_as_voices(shipped_claims: DisinformationCheck) -> None:
     text = "地震は予知できるという声もありますが、専門家の多くは否定的な立場です。"
-    assert claim_ids(check, text) == []
+    assert claim_ids(shipped_claims, text) == []
     assert claimtext.attributed("地震は予知できるという意見もあります", "ja")
     assert not claimtext.attributed("地震は予知できる", "ja")
 
@@ -173,12 +165,14 @@ def test_japanese_hearsay_as_voices(check: DisinformationCheck) -> None:
         ("日本の国政選挙はスマホで投票できる。", ["ja-internet-voting"]),
     ],
 )
-def test_required_terms(check: DisinformationCheck, text: str, expected: list[str]) -> None:
-    assert claim_ids(check, text) == expected
+def test_required_terms(
+    shipped_claims: DisinformationCheck, text: str, expected: list[str]
+) -> None:
+    assert claim_ids(shipped_claims, text) == expected
 
 
-def test_required_terms_are_the_claims_own(check: DisinformationCheck) -> None:
-    index = check.index.by_language["en"]
+def test_required_terms_are_the_claims_own(shipped_claims: DisinformationCheck) -> None:
+    index = shipped_claims.index.by_language["en"]
     autism = [
         f for f in index.forms if index.claims[f.claim].id == "vaccines-autism" and f.required
     ]
@@ -218,5 +212,5 @@ def test_required_terms_are_the_claims_own(check: DisinformationCheck) -> None:
         ("人類は月に行っておらず、というのは誤りで、月面着陸は本当に行われた。", []),
     ],
 )
-def test_wordings(check: DisinformationCheck, text: str, expected: list[str]) -> None:
-    assert claim_ids(check, text) == expected
+def test_wordings(shipped_claims: DisinformationCheck, text: str, expected: list[str]) -> None:
+    assert claim_ids(shipped_claims, text) == expected
