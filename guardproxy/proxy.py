@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -674,12 +674,12 @@ class GuardedHandler:
         first_text_at: float | None = None
         tail: list[bytes] = []
         ended = False
-        client_gone = False
 
         def upstream_failed(kind: str, why: str) -> list[bytes]:
             return self._stream_failed(rt, up, record, translator, (kind, why))
 
-        try:
+        async def pump() -> None:
+            nonlocal first_text_at, tail, ended
             while not ended:
                 try:
                     chunk = await rt.upstream.read_chunk(up)
@@ -749,17 +749,15 @@ class GuardedHandler:
                 if out:
                     first_text_at = self._observe_first_text(rt, translator, first_text_at, started)
                     await resp.write(b"".join(out))
-        except (ConnectionResetError, aiohttp.ClientConnectionResetError):
-            client_gone = True
-            self._client_left(rt, up, record)
-        except asyncio.CancelledError:
-            # the server cancels the handler when the client goes away (handler_cancellation)
-            self._client_left(rt, up, record)
-            record.latency["upstream"] = time.perf_counter() - up_started
-            await asyncio.shield(self._finish_record(rt, translator, record, started))
-            raise
-        record.latency["upstream"] = time.perf_counter() - up_started
-        stored = await self._finish_record(rt, translator, record, started)
+
+        client_gone, stored = await self._pumped(
+            rt,
+            up,
+            record,
+            up_started,
+            pump(),
+            lambda: self._finish_record(rt, translator, record, started),
+        )
         if audit_refuses(rt, stored):
             # the text already sent cannot be recalled; the stream ends in an error instead
             tail = [translator.error_event(AUDIT_UNAVAILABLE, "audit_unavailable")]
@@ -789,8 +787,9 @@ class GuardedHandler:
         held = b""  # the terminal event, sent after the record
         tail: list[bytes] = []  # events the proxy adds at the end
         ended = False
-        client_gone = False
-        try:
+
+        async def pump() -> None:
+            nonlocal first_text_at, held, tail, ended
             while not ended:
                 try:
                     chunk = await rt.upstream.read_chunk(up)
@@ -827,6 +826,40 @@ class GuardedHandler:
                         first_text_at = time.perf_counter()
                         self.route_metrics(rt).delivered_ttfb.observe(first_text_at - started)
                     await resp.write(out)
+
+        client_gone, stored = await self._pumped(
+            rt,
+            up,
+            record,
+            up_started,
+            pump(),
+            lambda: self._finish_recorded(rt, recorder, record, started),
+        )
+        if audit_refuses(rt, stored):
+            # the text already sent cannot be recalled; the stream ends in an error instead
+            held = b""
+            tail = [translator.error_event(AUDIT_UNAVAILABLE, "audit_unavailable")]
+        if not client_gone:
+            await self._end_stream(rt, resp, held + b"".join(tail))
+
+    async def _pumped(
+        self,
+        rt: Runtime,
+        up: aiohttp.ClientResponse,
+        record: DecisionRecord,
+        up_started: float,
+        pump: Awaitable[None],
+        finish: Callable[[], Awaitable[dict[str, Any] | None]],
+    ) -> tuple[bool, dict[str, Any] | None]:
+        """Run a relay to its end; (client gone, stored record) once the decision is recorded.
+
+        A client that leaves is counted and the upstream request closed; when the server
+        cancels the handler for it, the decision is still recorded before the cancellation
+        goes on.
+        """
+        client_gone = False
+        try:
+            await pump
         except (ConnectionResetError, aiohttp.ClientConnectionResetError):
             client_gone = True
             self._client_left(rt, up, record)
@@ -834,16 +867,10 @@ class GuardedHandler:
             # the server cancels the handler when the client goes away (handler_cancellation)
             self._client_left(rt, up, record)
             record.latency["upstream"] = time.perf_counter() - up_started
-            await asyncio.shield(self._finish_recorded(rt, recorder, record, started))
+            await asyncio.shield(finish())
             raise
         record.latency["upstream"] = time.perf_counter() - up_started
-        stored = await self._finish_recorded(rt, recorder, record, started)
-        if audit_refuses(rt, stored):
-            # the text already sent cannot be recalled; the stream ends in an error instead
-            held = b""
-            tail = [translator.error_event(AUDIT_UNAVAILABLE, "audit_unavailable")]
-        if not client_gone:
-            await self._end_stream(rt, resp, held + b"".join(tail))
+        return client_gone, await finish()
 
     def _stream_failed(
         self,
