@@ -75,6 +75,7 @@ Each record: {"id", "family", "label" (1 positive, 0 negative), "claim" (id or n
 from __future__ import annotations
 
 import functools
+import importlib
 import random
 import re
 import sys
@@ -2158,40 +2159,65 @@ def blind3_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str,
 _Rows = Iterator[tuple[str, str | None, str, str]]
 
 
-def _blind4_positives(rng: random.Random) -> _Rows:
-    from loadtest.filters.claims_blind4 import blind4_positives  # imports this module
+def _lazy(split: str, kind: str) -> Callable[[random.Random], _Rows]:
+    """``{split}_{kind}`` of ``claims_{split}``, imported when first called (that module
+    imports this one)."""
 
-    return blind4_positives(rng)
+    def rows(rng: random.Random) -> _Rows:
+        module = importlib.import_module(f"loadtest.filters.claims_{split}")
+        generate: Callable[[random.Random], _Rows] = getattr(module, f"{split}_{kind}")
+        return generate(rng)
 
-
-def _blind4_negatives(rng: random.Random) -> _Rows:
-    from loadtest.filters.claims_blind4 import blind4_negatives  # imports this module
-
-    return blind4_negatives(rng)
-
-
-def _blind5_positives(rng: random.Random) -> _Rows:
-    from loadtest.filters.claims_blind5 import blind5_positives  # imports this module
-
-    return blind5_positives(rng)
+    return rows
 
 
-def _blind5_negatives(rng: random.Random) -> _Rows:
-    from loadtest.filters.claims_blind5 import blind5_negatives  # imports this module
-
-    return blind5_negatives(rng)
-
-
-def _blind6_positives(rng: random.Random) -> _Rows:
-    from loadtest.filters.claims_blind6 import blind6_positives  # imports this module
-
-    return blind6_positives(rng)
+def fill_clause(frame: str, clause: str, language: str) -> str:
+    """The clause inside the frame; a leading article "A" is lowered inside a sentence and
+    a leading "mRNA" keeps its case."""
+    if language == "en" and clause.startswith("A "):
+        clause = "a" + clause[1:]
+    return _sentence(frame, clause, language).replace("MRNA", "mRNA")
 
 
-def _blind6_negatives(rng: random.Random) -> _Rows:
-    from loadtest.filters.claims_blind6 import blind6_negatives  # imports this module
+def rewording_positives(
+    split: str,
+    table: dict[str, tuple[tuple[str, ...], str]],
+    frames: tuple[str, ...],
+    frames_ja: tuple[str, ...],
+    rng: random.Random,
+) -> Iterator[tuple[str, str, str, str]]:
+    """Positives of a split of two rewordings per claim: each alone (family ``split``),
+    the first and a claim wording in two asserting frames (``split-frame``)."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        wordings = (claim["claim"], *claim.get("variants", []))
+        rewordings = table[cid][0]
+        for text in rewordings:
+            yield split, cid, lang, fill_clause("{c}" if lang == "ja" else "{C}", text, lang)
+        first, second = rng.sample(frames_ja if lang == "ja" else frames, 2)
+        yield f"{split}-frame", cid, lang, fill_clause(first, rewordings[0], lang)
+        yield f"{split}-frame", cid, lang, fill_clause(second, rng.choice(wordings), lang)
 
-    return blind6_negatives(rng)
+
+def rewording_negatives(
+    table: dict[str, tuple[tuple[str, ...], str]],
+    refuting: tuple[str, ...],
+    refuting_ja: tuple[str, ...],
+    topical: dict[str, tuple[str, ...]],
+    rng: random.Random,
+) -> Iterator[tuple[str, str | None, str, str]]:
+    """Negatives of such a split: the refutation (``counter``), a wording in two refuting
+    frames (``refute``) and the topical statements."""
+    for claim in load_claims():
+        cid, lang = claim["id"], claim["language"]
+        rewordings, refutation = table[cid]
+        yield "counter", cid, lang, refutation
+        for frame in rng.sample(refuting_ja if lang == "ja" else refuting, 2):
+            clause = rng.choice((claim["claim"], *claim.get("variants", []), rewordings[0]))
+            yield "refute", cid, lang, fill_clause(frame, clause, lang)
+    for lang, sentences in topical.items():
+        for sentence in sentences:
+            yield "topical", None, lang, sentence
 
 
 _GENERATORS: dict[
@@ -2216,9 +2242,9 @@ _GENERATORS: dict[
     ),
     "dev3": (dev3_positives, dev3_negatives),
     "blind3": (blind3_positives, blind3_negatives),
-    "blind4": (_blind4_positives, _blind4_negatives),
-    "blind5": (_blind5_positives, _blind5_negatives),
-    "blind6": (_blind6_positives, _blind6_negatives),
+    "blind4": (_lazy("blind4", "positives"), _lazy("blind4", "negatives")),
+    "blind5": (_lazy("blind5", "positives"), _lazy("blind5", "negatives")),
+    "blind6": (_lazy("blind6", "positives"), _lazy("blind6", "negatives")),
 }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from loadtest.filters.claims import _sentence, load_claims
+from loadtest.filters.claims import rewording_negatives, rewording_positives
 
 # fmt: off
 # claim id -> ((single-clause rewording, second rewording), refutation)
@@ -323,38 +323,13 @@ TOPICAL_BLIND5: dict[str, tuple[str, ...]] = {
 # fmt: on
 
 
-def _fill(frame: str, clause: str, language: str) -> str:
-    """The clause inside the frame; a leading article "A" is lowered inside a sentence and
-    a leading "mRNA" keeps its case."""
-    if language == "en" and clause.startswith("A "):
-        clause = "a" + clause[1:]
-    text = _sentence(frame, clause, language)
-    return text.replace("MRNA", "mRNA")
-
-
 def blind5_positives(rng: random.Random) -> Iterator[tuple[str, str, str, str]]:
     """(family, claim id, language, text) of the blind5 split's positives."""
-    for claim in load_claims():
-        cid, lang = claim["id"], claim["language"]
-        wordings = (claim["claim"], *claim.get("variants", []))
-        rewordings = BLIND5[cid][0]
-        for text in rewordings:
-            yield "blind5", cid, lang, _fill("{c}" if lang == "ja" else "{C}", text, lang)
-        first, second = rng.sample(FRAMES_JA_BLIND5 if lang == "ja" else FRAMES_BLIND5, 2)
-        yield "blind5-frame", cid, lang, _fill(first, rewordings[0], lang)
-        yield "blind5-frame", cid, lang, _fill(second, rng.choice(wordings), lang)
+    return rewording_positives("blind5", BLIND5, FRAMES_BLIND5, FRAMES_JA_BLIND5, rng)
 
 
 def blind5_negatives(rng: random.Random) -> Iterator[tuple[str, str | None, str, str]]:
     """(family, claim id or None, language, text) of the blind5 split's negatives."""
-    for claim in load_claims():
-        cid, lang = claim["id"], claim["language"]
-        rewordings, refutation = BLIND5[cid]
-        yield "counter", cid, lang, refutation
-        frames = REFUTING_FRAMES_JA_BLIND5 if lang == "ja" else REFUTING_FRAMES_BLIND5
-        for frame in rng.sample(frames, 2):
-            clause = rng.choice((claim["claim"], *claim.get("variants", []), rewordings[0]))
-            yield "refute", cid, lang, _fill(frame, clause, lang)
-    for lang, sentences in TOPICAL_BLIND5.items():
-        for sentence in sentences:
-            yield "topical", None, lang, sentence
+    return rewording_negatives(
+        BLIND5, REFUTING_FRAMES_BLIND5, REFUTING_FRAMES_JA_BLIND5, TOPICAL_BLIND5, rng
+    )
