@@ -669,7 +669,6 @@ class GuardedHandler:
         up_started: float,
         releases: bool = True,
     ) -> None:
-        m = rt.metrics
         decoder = SSEDecoder()
         first_text_at: float | None = None
         tail: list[bytes] = []
@@ -696,10 +695,7 @@ class GuardedHandler:
                         if translator.upstream_error is not None:
                             # the upstream reported an error: held text is not sent after it
                             tail = produced
-                            record.outcome = "upstream_error"
-                            record.error = "upstream sent an error event"
-                            m.upstream_errors.labels(self.route, "error_event").inc()
-                            up.close()
+                            self._upstream_reported_error(rt, up, record)
                             ended = True
                             break
                         if terminal:
@@ -779,7 +775,6 @@ class GuardedHandler:
         The events are still read, for each answer's text in the decision record and to
         find the terminal event, which waits until the record is written (rawrelay).
         """
-        m = rt.metrics
         recorder = self.provider.stream_recorder()
         decoder = SSEDecoder()
         framer = RawFramer()
@@ -806,10 +801,7 @@ class GuardedHandler:
                             out, held = framer.hold_from(i)
                             ended = True
                             if recorder.upstream_error is not None:
-                                record.outcome = "upstream_error"
-                                record.error = "upstream sent an error event"
-                                m.upstream_errors.labels(self.route, "error_event").inc()
-                                up.close()
+                                self._upstream_reported_error(rt, up, record)
                             break
                     else:
                         out = framer.release() if chunk else framer.rest()
@@ -887,6 +879,15 @@ class GuardedHandler:
         record.error = why
         up.close()
         return [translator.error_event(why, "upstream_error")]
+
+    def _upstream_reported_error(
+        self, rt: Runtime, up: aiohttp.ClientResponse, record: DecisionRecord
+    ) -> None:
+        """The upstream sent an error event: the stream ends with it, nothing after."""
+        rt.metrics.upstream_errors.labels(self.route, "error_event").inc()
+        record.outcome = "upstream_error"
+        record.error = "upstream sent an error event"
+        up.close()
 
     def _client_left(self, rt: Runtime, up: aiohttp.ClientResponse, record: DecisionRecord) -> None:
         record.outcome = "client_disconnect"

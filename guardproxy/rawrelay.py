@@ -90,10 +90,6 @@ class RawFramer:
         self._count = 0  # events dispatched by the last read
         self._events: Sequence[SSEEvent] = ()
 
-    @property
-    def framed(self) -> bool:
-        return self._framed
-
     def feed(self, chunk: bytes, events: Sequence[SSEEvent]) -> None:
         """One read (empty at the end of the stream) and the events it dispatched."""
         self._count = len(events)

@@ -121,7 +121,8 @@ class AuditWriter:
         write_on_loop: bool = True,
     ) -> None:
         self._chain_id = check_chain_id(chain_id)
-        self._write_on_loop = write_on_loop
+        # under fsync "always" each record waits for the disk, which the loop must not do
+        self._write_on_loop = write_on_loop and fsync != "always"
         if max_file_bytes < 1:
             raise ValueError(f"max_file_bytes must be at least 1, got {max_file_bytes}")
         if fsync not in _FSYNC_MODES:
@@ -315,9 +316,7 @@ class AuditWriter:
         changing anything, a record that would rotate the file, trigger a checkpoint or
         find the file closed or damaged: those sync the disk.
         """
-        if not self._write_on_loop or self._fsync_mode == "always":
-            return None
-        if self._draining or self._queue:
+        if not self._write_on_loop or self._draining or self._queue:
             return None
         if not self._io_lock.acquire(blocking=False):
             return None
