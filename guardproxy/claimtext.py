@@ -546,7 +546,6 @@ _PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     },
     # "lightning can't hurt you": you are safe from it
     **{("can", "not", v): ("safe",) for v in ("hurt", "harm", "injure", "touch")},
-    **{("cannot", v): ("safe",) for v in ("hurt", "harm", "injure", "touch")},
     # what makes you ill or makes kids autistic causes it
     **{
         (m, o): ("cause",)
@@ -878,7 +877,7 @@ def words(text: str) -> list[str]:
     """Lower-case words with contractions expanded ("don't" gives "do", "not")."""
     out: list[str] = []
     for w in _WORD.findall(normalize(text)):
-        if "'" in w:
+        if "'" in w or w == "cannot":
             out.extend(_split_apostrophe(w))
         else:
             out.append(w)

@@ -351,18 +351,17 @@ class LanguageIndex:
         for n, claim in enumerate(self.claims):
             for wording in (claim.text, *claim.variants):
                 f = features(wording, language)
-                if claimtext.CLAUSE_BREAK in f.sequence:
-                    f = Features(
-                        tuple(t for t in f.sequence if t != claimtext.CLAUSE_BREAK), f.cues
-                    )
-                if f.opposed:
-                    # a claim says what it says: the terms its words oppose are no part of it
-                    f = Features(tuple(t for t in f.sequence if t not in f.opposed), f.cues)
-                fakes = f.sequence.count(claimtext.FAKE_TERM) if language == "en" else 0
+                # a claim says what it says: the terms its words oppose are no part of it,
+                # nor are its clause breaks
+                drop = f.opposed | {claimtext.CLAUSE_BREAK}
+                sequence = tuple(t for t in f.sequence if t not in drop)
+                cues = f.cues
+                fakes = sequence.count(claimtext.FAKE_TERM) if language == "en" else 0
                 if fakes:
                     # a hoax claim may be repeated with as many words of falsity as it has
                     # terms of faking ("staged" allows "a hoax")
-                    f = Features(f.sequence, {**f.cues, "fake": fakes})
+                    cues = {**cues, "fake": fakes}
+                f = Features(sequence, cues)
                 shape = claimtext.japanese_weights(wording) if language == "ja" else {}
                 if len(set(f.sequence)) < _MIN_FEATURES:
                     raise ValueError(

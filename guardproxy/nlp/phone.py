@@ -190,22 +190,20 @@ def _country_code_after_plus(candidate: str, country_codes: Container[int]) -> b
     )
 
 
-@functools.cache
 def _without_open_bracket(text: str, start: int, end: int) -> int:
     """Where a number starts once an opening bracket it never closes is left outside.
 
     phonenumbers takes "[" as a possible start of a number, so "[+44 20 7946 0958" would
     be redacted with the bracket the text opened before it.
     """
-    while (
-        start < end
-        and text[start] in "[{"
-        and ("]" if text[start] == "[" else "}") not in (text[start:end])
-    ):
+    while start < end and text[start] in "[{":
+        if text.find("]" if text[start] == "[" else "}", start, end) >= 0:
+            break
         start += 1
     return start
 
 
+@functools.cache
 def _recognizer_class() -> type[Any]:
     """The recognizer class (built on first use, so that importing this module does not
     import presidio)."""
@@ -290,12 +288,14 @@ def _recognizer_class() -> type[Any]:
         def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
             if _alnum_count(candidate) < self._min_digits:
                 return None
-            if not _country_code_after_plus(candidate, COUNTRY_CODE_TO_REGION_CODE):
-                return super()._parse_and_verify(candidate, offset)
+            # an international number parses the same in every region: once per text
             known = self._candidates.international
             key = (offset, candidate)
-            if key not in known:
-                known[key] = super()._parse_and_verify(candidate, offset)
+            if key in known:
+                return known[key]
+            if not _country_code_after_plus(candidate, COUNTRY_CODE_TO_REGION_CODE):
+                return super()._parse_and_verify(candidate, offset)
+            known[key] = super()._parse_and_verify(candidate, offset)
             return known[key]
 
     class PhoneRecognizer(PresidioPhoneRecognizer):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from loadtest.evalkit import Counts, Span, overlaps, score_text
+from loadtest.evalkit import Counts, Span, fmt, overlaps, score_text
 
 __all__ = ["Counts", "Span", "fmt", "overlaps", "score_corpus", "score_text"]
 
@@ -40,8 +40,3 @@ def score_corpus(
         micro.add(counts)
     total["micro"] = micro
     return total
-
-
-def fmt(value: float | None) -> str:
-    """A score with two decimals, or n/a."""
-    return "n/a" if value is None else f"{value:.2f}"
